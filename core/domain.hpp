@@ -1,0 +1,45 @@
+// Domain: the kernel's process object.
+#pragma once
+#include <cstdint>
+
+#include "capabilities/key.hpp"
+#include "core/message.hpp"
+
+namespace eros {
+
+enum class DomainState : std::uint8_t {
+  Available = 0,  // waiting for the next call on one of its start keys
+  Running,        // runnable, running, or stalled on a busy domain
+  Waiting,        // blocked until its resume key is invoked
+  Halted,         // its program ended: every key to it is void (not a state of the spec)
+};
+constexpr const char* name(DomainState s) {
+  constexpr const char* names[] = {"Available", "Running", "Waiting", "Halted"};
+  return names[static_cast<unsigned>(s)];
+}
+
+using SpaceId = std::uint32_t;
+
+// A FIFO of domains linked through Domain::next; a domain is on at most one queue.
+struct DomainQueue {
+  DomainId head = kNoDomain;
+  DomainId tail = kNoDomain;
+  bool empty() const { return head == kNoDomain; }
+};
+
+struct Domain {
+  KeyRegisters regs;
+  Result result;             // what the kernel delivered to it last
+  ReceiveDesc rcv;           // set each time it blocks
+  std::uint64_t call_count = 0;      // a Resume key is valid while bound == call_count
+  std::uint64_t alloc_version = 0;   // a Start key is valid while bound == alloc_version
+  DomainId id = kNoDomain;
+  SpaceId space = 0;
+  DomainId next = kNoDomain;         // link on the ready queue or a stall queue
+  DomainId stalled_on = kNoDomain;   // the domain whose stall queue holds it
+  DomainQueue stallers;              // domains waiting for it to become Available
+  DomainState state = DomainState::Running;
+  bool ready = false;                // on the ready queue
+};
+
+}  // namespace eros

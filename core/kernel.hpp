@@ -1,0 +1,128 @@
+// The kernel: fixed-capacity object tables, the ready queue, and the three invocations.
+#pragma once
+#include <cstdint>
+
+#include "core/domain.hpp"
+#include "core/platform.hpp"
+#include "core/trace.hpp"
+#include "platform_impl.hpp"
+
+namespace eros {
+
+static_assert(PlatformInterface<Platform>, "the platform selected by include path must fit the seam");
+
+struct NumberObject {
+  std::uint64_t w[4] = {};
+};
+
+// Order codes understood by kernel objects.
+namespace order {
+inline constexpr std::uint64_t kMakeStart = 1;  // DomainControl: w1 = badge → start key in r[0]
+inline constexpr std::uint64_t kRescind = 2;    // DomainControl: void every start key of it
+}  // namespace order
+
+// Storage the kernel runs in, sized and provided by the platform at start-up: the kernel
+// itself never allocates.
+struct KernelMemory {
+  Domain* domains = nullptr;        // slot 0 is reserved (kNoDomain)
+  std::uint32_t domain_capacity = 0;
+  NumberObject* numbers = nullptr;
+  std::uint32_t number_capacity = 0;
+  Event* trace = nullptr;
+  std::uint32_t trace_capacity = 0;
+};
+
+class Kernel {
+ public:
+  Kernel(Platform& platform, KernelMemory memory);
+  Kernel(const Kernel&) = delete;
+  Kernel& operator=(const Kernel&) = delete;
+
+  // ---- objects -------------------------------------------------------------------
+  // A new domain is Running and on the ready queue; kNoDomain when the table is full.
+  DomainId create_domain(SpaceId space);
+  Key start_key(DomainId d, std::uint16_t badge) const;
+  Key domain_control_key(DomainId d) const;
+  Key number_key(std::uint64_t w0, std::uint64_t w1 = 0, std::uint64_t w2 = 0,
+                 std::uint64_t w3 = 0);   // a void key when the number table is full
+  void rescind(DomainId d);
+  // The domain's program ended: every key to it becomes void; never returns.
+  [[noreturn]] void halt(Domain& d);
+
+  bool valid(const Key& k) const;
+  Domain& domain(DomainId d) { return domains_[d]; }
+  const Domain& domain(DomainId d) const { return domains_[d]; }
+  std::uint32_t domain_count() const { return count_; }   // ids 1..count-1
+  bool exists(DomainId d) const { return d != kNoDomain && d < count_; }
+
+  // ---- the trap: one function per invocation ---------------------------------------
+  // Each returns, on the invoker's own context, the result delivered to it.
+  const Result& call(Domain& me, std::uint8_t key, const Message& m, const ReceiveDesc& rcv);
+  const Result& return_to(Domain& me, std::uint8_t key, const Message& m,
+                          const ReceiveDesc& rcv);
+  const Result& send(Domain& me, std::uint8_t key, const Message& m);
+
+  // ---- scheduling ------------------------------------------------------------------
+  // The next ready domain, removed from the ready queue; kNoDomain when none.
+  DomainId take_ready();
+  bool any_ready() const { return !ready_.empty(); }
+
+  Trace trace;
+  Platform& platform() { return platform_; }
+
+ private:
+  Domain* start_target(const Key& k);
+  Domain* resume_target(const Key& k);
+  bool is_kernel_object(const Key& k) const {
+    return k.kind == KeyKind::Number || k.kind == KeyKind::DomainControl;
+  }
+  Status kernel_object(Domain& me, const Key& k, const Message& m, const ReceiveDesc& rcv,
+                       Result& answer);
+  const Result& call_slow(Domain& me, std::uint8_t kr, const Key& key, const Message& m,
+                          const ReceiveDesc& rcv);
+
+  Status check_source(const Domain& me, const Message& m) const;
+  Status check_dest(const Domain& to, std::uint32_t landed) const;
+  void deliver(const Domain& from, Domain& to, const Message& m, std::uint32_t landed,
+               std::uint16_t key_info, const Key& k3);
+  void deliver_status(Domain& to, const Message& m, std::uint16_t key_info, Status s);
+
+  void enqueue(DomainQueue& q, Domain& d);
+  Domain* dequeue(DomainQueue& q);
+  void make_ready(Domain& d);
+  void stall(Domain& me, Domain& target, Op op, std::uint8_t kr, const Key& key);
+  void become_available(Domain& me, const ReceiveDesc& rcv);
+  void release_stallers(Domain& d, bool all);
+  void dispatch_away(Domain& me);
+  const Result& fail(Domain& me, Op op, std::uint8_t kr, const Key& key, Status s,
+                     std::uint32_t len);
+  void record(EventKind kind, const Domain& invoker, std::uint8_t kr, const Key& key,
+              Status s, std::uint32_t sent, std::uint32_t landed);
+
+  Platform& platform_;
+  Domain* domains_;
+  std::uint32_t capacity_;
+  std::uint32_t count_ = 1;          // slot 0 reserved
+  NumberObject* numbers_;
+  std::uint32_t number_capacity_;
+  std::uint32_t number_count_ = 0;
+  DomainQueue ready_;
+};
+
+constexpr std::uint32_t clamp_limit(std::uint32_t limit) {
+  return limit < kMaxString ? limit : kMaxString;
+}
+
+// Field by field: the invoker has just built `rcv` with narrow stores, and one wide load
+// of it would wait for them to leave the store buffer.
+inline void keep_receive(Domain& me, const ReceiveDesc& rcv) {
+  me.rcv.buf = rcv.buf;
+  me.rcv.limit = clamp_limit(rcv.limit);
+  me.rcv.r[0] = rcv.r[0];
+  me.rcv.r[1] = rcv.r[1];
+  me.rcv.r[2] = rcv.r[2];
+  me.rcv.r[3] = rcv.r[3];
+}
+
+
+}  // namespace eros

@@ -1,0 +1,31 @@
+// The seam between the kernel core and the machine, stated as a concept.
+#pragma once
+#include <concepts>
+#include <cstdint>
+
+#include "core/domain.hpp"
+
+namespace eros {
+
+// Everything the core asks of a machine. Each platform provides `platform_impl.hpp`
+// (found by include path: sim/ hosted, arch/<arch>/ bare metal) defining `eros::Platform`.
+template <class P>
+concept PlatformInterface = requires(P& p, const P& cp, Domain& d, const Domain& cd,
+                                     const void* src, void* dst, std::uint32_t n) {
+  // Suspend `from` and run `to`; returns when some domain switches back to `from`.
+  { p.switch_to(d, d) } noexcept -> std::same_as<void>;
+  // Suspend `from` and return to the platform's scheduler (nothing is ready).
+  { p.to_scheduler(d) } noexcept -> std::same_as<void>;
+  // May the domain read (write) every byte of [addr, addr+n)? n > 0.
+  { cp.readable(cd, src, n) } noexcept -> std::same_as<bool>;
+  { cp.writable(cd, dst, n) } noexcept -> std::same_as<bool>;
+  // Copy n bytes from one domain's space to another's after both were probed; the result
+  // is as if the source were read first when the ranges overlap.
+  { p.copy(cd, dst, cd, src, n) } noexcept -> std::same_as<void>;
+  // The cycle counter.
+  { P::cycles() } noexcept -> std::same_as<std::uint64_t>;
+  // A broken kernel invariant: never returns.
+  { P::panic("") } noexcept;
+};
+
+}  // namespace eros

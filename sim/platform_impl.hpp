@@ -1,0 +1,112 @@
+// The hosted platform: every domain is a Boost.Context fiber, addresses are host addresses
+// checked against a simulated space, and a switch is one fiber jump.
+#pragma once
+#include <boost/context/detail/fcontext.hpp>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "copy/copy.hpp"
+#include "core/domain.hpp"
+#include "sim/space.hpp"
+
+namespace eros {
+
+namespace sim {
+using boost::context::detail::fcontext_t;
+using boost::context::detail::transfer_t;
+
+// Announces stack switches to AddressSanitizer; empty in other builds.
+struct FiberStack {
+  void* bottom = nullptr;
+  std::size_t size = 0;
+};
+void sanitizer_start_switch(void** fake_stack, const FiberStack& to);
+void sanitizer_finish_switch(void* fake_stack);
+inline constexpr bool kAsan =
+#if defined(__SANITIZE_ADDRESS__)
+    true;
+#else
+    false;
+#endif
+}  // namespace sim
+
+class SimPlatform {
+ public:
+  // ---- the seam (core/platform.hpp) --------------------------------------------------
+  void switch_to(Domain& from, Domain& to) noexcept {
+    current_ = to.id;
+    jump(fibers_[to.id], &fibers_[from.id].ctx);
+  }
+  void to_scheduler(Domain& from) noexcept {
+    current_ = kNoDomain;
+    jump(scheduler_, &fibers_[from.id].ctx);
+  }
+  bool readable(const Domain& d, const void* p, std::uint32_t n) const noexcept {
+    return spaces_[d.space]->allows(p, n, sim::kRead);
+  }
+  bool writable(const Domain& d, void* p, std::uint32_t n) const noexcept {
+    return spaces_[d.space]->allows(p, n, sim::kWrite);
+  }
+  void copy(const Domain&, void* dst, const Domain&, const void* src, std::uint32_t n) noexcept {
+    auto d = reinterpret_cast<std::uintptr_t>(dst), s = reinterpret_cast<std::uintptr_t>(src);
+    if (d - s < n || s - d < n) [[unlikely]] {
+      copy::move(dst, src, n);   // one space, or pages shared between two: overlap possible
+    } else {
+      copy::hybrid(dst, src, n);
+    }
+  }
+  static std::uint64_t cycles() noexcept { return __builtin_ia32_rdtsc(); }
+  [[noreturn]] static void panic(const char* why) noexcept;
+
+  // ---- hosted machinery --------------------------------------------------------------
+  struct Fiber {
+    sim::fcontext_t ctx = nullptr;
+    sim::FiberStack stack;
+  };
+
+  DomainId current() const { return current_; }
+  // Run domain d from the scheduler's context; returns when the CPU comes back to it.
+  void run_from_scheduler(DomainId d) noexcept {
+    current_ = d;
+    jump(fibers_[d], &scheduler_.ctx);
+  }
+
+  std::vector<Fiber> fibers_;                   // indexed by DomainId
+  std::vector<std::unique_ptr<sim::Space>> spaces_;   // indexed by SpaceId
+  Fiber scheduler_;
+
+ private:
+  // Keep MXCSR's sticky exception flags clear at every switch so that all contexts hold
+  // the same MXCSR: Boost.Context reloads it on each jump, and a differing value costs
+  // about 15x per switch. The flags are caller-saved in the SysV ABI; control bits stay.
+  static void clear_fp_status() noexcept {
+    std::uint32_t mxcsr;
+    asm volatile("stmxcsr %0" : "=m"(mxcsr));
+    if (mxcsr & 0x3f) [[unlikely]] {
+      mxcsr &= ~0x3fu;
+      asm volatile("ldmxcsr %0" : : "m"(mxcsr));
+    }
+  }
+
+  // Jump to `to`; whoever jumps back to us stores our new context through `save`.
+  void jump(Fiber& to, sim::fcontext_t* save) noexcept {
+    clear_fp_status();
+    if constexpr (sim::kAsan) {
+      void* fake = nullptr;
+      sim::sanitizer_start_switch(&fake, to.stack);
+      sim::transfer_t t = boost::context::detail::jump_fcontext(to.ctx, save);
+      sim::sanitizer_finish_switch(fake);
+      *static_cast<sim::fcontext_t*>(t.data) = t.fctx;
+    } else {
+      sim::transfer_t t = boost::context::detail::jump_fcontext(to.ctx, save);
+      *static_cast<sim::fcontext_t*>(t.data) = t.fctx;
+    }
+  }
+
+  DomainId current_ = kNoDomain;
+};
+
+using Platform = SimPlatform;
+
+}  // namespace eros

@@ -1,0 +1,185 @@
+// The hosted kernel: storage, fibers, the scheduler loop and trace rendering.
+#include "sim/system.hpp"
+
+#include <pthread.h>
+#include <sys/mman.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/common_interface_defs.h>
+#endif
+
+namespace eros {
+
+void SimPlatform::panic(const char* why) noexcept {
+  std::fprintf(stderr, "eros kernel panic: %s\n", why);
+  std::abort();
+}
+
+namespace sim {
+
+void sanitizer_start_switch([[maybe_unused]] void** fake_stack,
+                            [[maybe_unused]] const FiberStack& to) {
+#if defined(__SANITIZE_ADDRESS__)
+  __sanitizer_start_switch_fiber(fake_stack, to.bottom, to.size);
+#endif
+}
+void sanitizer_finish_switch([[maybe_unused]] void* fake_stack) {
+#if defined(__SANITIZE_ADDRESS__)
+  __sanitizer_finish_switch_fiber(fake_stack, nullptr, nullptr);
+#endif
+}
+
+constinit thread_local System* System::t_active_ = nullptr;
+
+namespace {
+
+std::byte* alloc_pages(std::size_t bytes) {
+  void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                 -1, 0);
+  if (p == MAP_FAILED) SimPlatform::panic("out of host memory");
+  return static_cast<std::byte*>(p);
+}
+
+// Guard pages cost one mapping each; Linux allows about 65,000 per process.
+constexpr std::uint32_t kMaxGuardedStacks = 16384;
+}  // namespace
+
+System::System(Options options)
+    : options_(options),
+      domains_(options.max_domains + 1),
+      numbers_(options.max_numbers),
+      trace_ring_(options.trace_capacity),
+      bodies_(options.max_domains + 1),
+      platform_(),
+      kernel_(platform_, KernelMemory{domains_.data(), static_cast<std::uint32_t>(domains_.size()),
+                                      numbers_.data(), options.max_numbers, trace_ring_.data(),
+                                      options.trace_capacity}) {
+  options_.stack_bytes = (options_.stack_bytes + kPageSize - 1) & ~(kPageSize - 1);
+  stacks_bytes_ = options_.stack_bytes * domains_.size();
+  stacks_ = alloc_pages(stacks_bytes_);
+  platform_.fibers_.resize(domains_.size());
+  kernel_.trace.enabled = options.trace;
+  new_space();   // kSharedSpace
+}
+
+System::~System() {
+  if (t_active_ == this) t_active_ = nullptr;
+  munmap(stacks_, stacks_bytes_);
+}
+
+SpaceId System::new_space() {
+  platform_.spaces_.push_back(std::make_unique<Space>());
+  return static_cast<SpaceId>(platform_.spaces_.size() - 1);
+}
+
+std::span<std::byte> System::alloc(SpaceId s, std::size_t bytes, Perm perm) {
+  std::size_t rounded = (bytes + kPageSize - 1) & ~(kPageSize - 1);
+  if (rounded == 0) rounded = kPageSize;
+  auto* p = static_cast<std::byte*>(std::aligned_alloc(kPageSize, rounded));
+  if (p == nullptr) SimPlatform::panic("out of host memory");
+  std::memset(p, 0, rounded);
+  memory_.emplace_back(p, [](std::byte* q) { std::free(q); });
+  space(s).map(p, rounded, perm);
+  return {p, bytes};
+}
+
+void System::map(SpaceId s, const void* addr, std::size_t bytes, Perm perm) {
+  space(s).map(addr, bytes, perm);
+}
+void System::unmap(SpaceId s, const void* addr, std::size_t bytes) { space(s).unmap(addr, bytes); }
+
+DomainId System::spawn(std::function<void()> body, SpaceId s) {
+  if (s >= platform_.spaces_.size()) return kNoDomain;
+  DomainId id = kernel_.create_domain(s);
+  if (id == kNoDomain) return kNoDomain;
+  bodies_[id] = std::move(body);
+  std::byte* bottom = stacks_ + options_.stack_bytes * id;
+  if (options_.max_domains <= kMaxGuardedStacks) mprotect(bottom, kPageSize, PROT_NONE);
+  SimPlatform::Fiber& f = platform_.fibers_[id];
+  f.stack = FiberStack{bottom, options_.stack_bytes};
+  f.ctx = boost::context::detail::make_fcontext(bottom + options_.stack_bytes, options_.stack_bytes,
+                                                &System::fiber_entry);
+  // The domain's stack is its own memory: buffers on it may be sent and received into.
+  space(s).map(bottom + kPageSize, options_.stack_bytes - kPageSize, kReadWrite);
+  return id;
+}
+
+void System::fiber_entry(transfer_t t) {
+  sanitizer_finish_switch(nullptr);
+  *static_cast<fcontext_t*>(t.data) = t.fctx;
+  System* self = t_active_;
+  self->run_body(self->platform_.current());
+}
+
+void System::run_body(DomainId id) {
+  bodies_[id]();
+  kernel_.halt(kernel_.domain(id));
+}
+
+std::size_t System::run() {
+  System* outer = t_active_;
+  t_active_ = this;
+  if constexpr (kAsan) {
+    pthread_attr_t attr;
+    pthread_getattr_np(pthread_self(), &attr);
+    pthread_attr_getstack(&attr, &platform_.scheduler_.stack.bottom, &platform_.scheduler_.stack.size);
+    pthread_attr_destroy(&attr);
+  }
+  std::size_t dispatches = 0;
+  for (DomainId d; (d = kernel_.take_ready()) != kNoDomain; ++dispatches) {
+    platform_.run_from_scheduler(d);
+  }
+  t_active_ = outer;
+  return dispatches;
+}
+
+// ---- trace rendering -----------------------------------------------------------------
+
+std::vector<Event> System::events() const {
+  std::vector<Event> out;
+  for (std::uint64_t s = kernel_.trace.first_kept(); s < kernel_.trace.total(); ++s)
+    out.push_back(kernel_.trace.at(s));
+  return out;
+}
+
+std::string to_text(const Event& e) {
+  return absl::StrFormat("%llu %s d%u %s(k%u) -> %u badge=%u sent=%u landed=%u %s",
+                         static_cast<unsigned long long>(e.step), name(e.kind), e.invoker,
+                         name(e.key), e.key_register, e.target, e.badge, e.sent, e.landed,
+                         name(e.status));
+}
+
+std::string System::trace_text() const {
+  std::string out;
+  for (const Event& e : events()) absl::StrAppend(&out, to_text(e), "\n");
+  return out;
+}
+
+std::string System::trace_json() const {
+  // Trace-event format: one complete event per record on the invoker's track, one
+  // microsecond per step, so the order reads left to right in chrome://tracing or Perfetto.
+  std::string out = "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n";
+  bool first = true;
+  for (const Event& e : events()) {
+    absl::StrAppendFormat(
+        &out,
+        "%s{\"name\":\"%s %s\",\"cat\":\"ipc\",\"ph\":\"X\",\"ts\":%llu,\"dur\":1,\"pid\":1,"
+        "\"tid\":%u,\"args\":{\"target\":%u,\"key_register\":%u,\"badge\":%u,\"sent\":%u,"
+        "\"landed\":%u,\"status\":\"%s\"}}",
+        first ? "" : ",\n", name(e.kind), name(e.key), static_cast<unsigned long long>(e.step),
+        e.invoker, e.target, e.key_register, e.badge, e.sent, e.landed, name(e.status));
+    first = false;
+  }
+  out += "\n]}\n";
+  return out;
+}
+
+}  // namespace sim
+}  // namespace eros
