@@ -126,3 +126,5 @@ inline void keep_receive(Domain& me, const ReceiveDesc& rcv) {
 
 
 }  // namespace eros
+
+#include "ipc/fastpath.hpp"

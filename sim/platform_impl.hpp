@@ -77,9 +77,15 @@ class SimPlatform {
   Fiber scheduler_;
 
  private:
-  // Keep MXCSR's sticky exception flags clear at every switch so that all contexts hold
-  // the same MXCSR: Boost.Context reloads it on each jump, and a differing value costs
-  // about 15x per switch. The flags are caller-saved in the SysV ABI; control bits stay.
+  // Boost.Context reloads MXCSR on each jump; on some CPUs (Intel seen) loading a value
+  // that differs from the current one costs about 15x per switch, and one inexact FP
+  // operation in a domain makes its value differ. Where calibrate_fp_status() measures that
+  // penalty, every switch clears MXCSR's sticky exception flags first, so all contexts
+  // hold the same value. The flags are caller-saved in the SysV ABI; control bits stay.
+ public:
+  static inline bool clear_fp_status_on_switch = true;
+  static void calibrate_fp_status();   // measures the penalty once per process
+ private:
   static void clear_fp_status() noexcept {
     std::uint32_t mxcsr;
     asm volatile("stmxcsr %0" : "=m"(mxcsr));
@@ -91,7 +97,7 @@ class SimPlatform {
 
   // Jump to `to`; whoever jumps back to us stores our new context through `save`.
   void jump(Fiber& to, sim::fcontext_t* save) noexcept {
-    clear_fp_status();
+    if (clear_fp_status_on_switch) clear_fp_status();
     if constexpr (sim::kAsan) {
       void* fake = nullptr;
       sim::sanitizer_start_switch(&fake, to.stack);

@@ -1,0 +1,188 @@
+// The fast path: Call and Return, inline so that the hosted trap switches fibers from the
+// invoker's own frame (a switch from deeper frames costs a mispredicted return per frame).
+//
+// Shape (after seL4's fastpath): every check falls out to a named status before anything
+// changes; after the commit point nothing can fail: copy the string, move the words and
+// keys, set the states, record the event, switch. That one point is what makes transfer
+// atomic, and what makes a failed check change nothing. Included by core/kernel.hpp.
+#pragma once
+
+namespace eros {
+namespace fastpath {
+
+
+// All register numbers are < 16 exactly when their bitwise OR is.
+inline constexpr bool registers_in_range(std::uint8_t key, const Message& m) {
+  return (key | m.k[0] | m.k[1] | m.k[2] | m.k[3]) < kRegisterCount;
+}
+inline constexpr bool registers_in_range(const ReceiveDesc& r) {
+  return (r.r[0] | r.r[1] | r.r[2] | r.r[3]) < kRegisterCount;
+}
+inline constexpr std::uint32_t min(std::uint32_t a, std::uint32_t b) { return a < b ? a : b; }
+
+}  // namespace fastpath
+
+[[gnu::always_inline]] inline Domain* Kernel::start_target(const Key& k) {
+  if (k.object >= count_) [[unlikely]] return nullptr;
+  Domain& d = domains_[k.object];
+  return d.alloc_version == k.bound ? &d : nullptr;
+}
+
+[[gnu::always_inline]] inline Domain* Kernel::resume_target(const Key& k) {
+  if (k.object >= count_) [[unlikely]] return nullptr;
+  Domain& d = domains_[k.object];
+  return d.call_count == k.bound ? &d : nullptr;
+}
+
+[[gnu::always_inline]] inline Status Kernel::check_source(const Domain& me, const Message& m) const {
+  if (m.len > kMaxString) [[unlikely]] return Status::StringTooLong;
+  if (m.len != 0 && !platform_.readable(me, m.str, m.len)) [[unlikely]] return Status::SourceFault;
+  return Status::Ok;
+}
+
+[[gnu::always_inline]] inline Status Kernel::check_dest(const Domain& to, std::uint32_t landed) const {
+  if (landed != 0 && !platform_.writable(to, to.rcv.buf, landed)) [[unlikely]]
+    return Status::DestFault;
+  return Status::Ok;
+}
+
+[[gnu::always_inline]] inline void Kernel::record(EventKind kind, const Domain& invoker, std::uint8_t kr, const Key& key,
+                           Status s, std::uint32_t sent, std::uint32_t landed) {
+  Event* e = trace.next();
+  if (e == nullptr) return;
+  e->invoker = invoker.id;
+  e->target = key.object;
+  e->sent = sent;
+  e->landed = landed;
+  e->badge = key.kind == KeyKind::Start ? key.badge : 0;
+  e->kind = kind;
+  e->key = key.kind;
+  e->status = s;
+  e->key_register = kr;
+}
+
+// Commit: the string, the words, k0..k2 as named by the sender and k3 as given.
+[[gnu::always_inline]] inline void Kernel::deliver(const Domain& from, Domain& to, const Message& m, std::uint32_t landed,
+                            std::uint16_t key_info, const Key& k3) {
+  if (landed != 0) platform_.copy(to, to.rcv.buf, from, m.str, landed);
+  const Key k0 = from.regs[m.k[0]], k1 = from.regs[m.k[1]], k2 = from.regs[m.k[2]];
+  to.regs.write(to.rcv.r[0], k0);
+  to.regs.write(to.rcv.r[1], k1);
+  to.regs.write(to.rcv.r[2], k2);
+  to.regs.write(to.rcv.r[3], k3);
+  Result& r = to.result;
+  r.status = Status::Ok;
+  r.key_info = key_info;
+  r.sent = m.len;
+  r.landed = landed;
+  r.w[0] = m.w[0];
+  r.w[1] = m.w[1];
+  r.w[2] = m.w[2];
+  r.w[3] = m.w[3];
+}
+
+// A Return whose message failed a check: the recipient is still resumed, with the words
+// and a status saying why; no key and no byte of the string is moved.
+inline void Kernel::deliver_status(Domain& to, const Message& m, std::uint16_t key_info, Status s) {
+  to.result = Result{s, key_info, m.len, 0, {m.w[0], m.w[1], m.w[2], m.w[3]}};
+}
+
+[[gnu::always_inline]] inline void Kernel::become_available(Domain& me, const ReceiveDesc& rcv) {
+  me.state = DomainState::Available;
+  keep_receive(me, rcv);
+  if (!me.stallers.empty()) [[unlikely]] release_stallers(me, /*all=*/false);
+}
+
+// ---- Call ---------------------------------------------------------------------------
+
+[[gnu::always_inline]] inline const Result& Kernel::call(Domain& me, std::uint8_t kr, const Message& m, const ReceiveDesc& rcv) {
+  for (;;) {
+    if (!fastpath::registers_in_range(kr, m) || !fastpath::registers_in_range(rcv)) [[unlikely]]
+      return fail(me, Op::Call, kr, Key{}, Status::BadRegister, m.len);
+    const Key key = me.regs[kr];
+    if (key.kind != KeyKind::Start) [[unlikely]]
+      return call_slow(me, kr, key, m, rcv);
+    Domain* to = start_target(key);
+    if (to == nullptr) [[unlikely]]
+      return fail(me, Op::Call, kr, key, Status::Void, m.len);
+    if (Status s = check_source(me, m); s != Status::Ok) [[unlikely]]
+      return fail(me, Op::Call, kr, key, s, m.len);
+    if (to->state != DomainState::Available) [[unlikely]] {
+      stall(me, *to, Op::Call, kr, key);
+      continue;
+    }
+    const std::uint32_t landed = fastpath::min(m.len, to->rcv.limit);
+    if (Status s = check_dest(*to, landed); s != Status::Ok) [[unlikely]]
+      return fail(me, Op::Call, kr, key, s, m.len);
+
+    // Commit point: nothing below can fail.
+    deliver(me, *to, m, landed, key.badge, Key{KeyKind::Resume, 0, 0, me.id, me.call_count});
+    to->state = DomainState::Running;
+    me.state = DomainState::Waiting;
+    keep_receive(me, rcv);
+    record(EventKind::Call, me, kr, key, Status::Ok, m.len, landed);
+    platform_.switch_to(me, *to);
+    return me.result;
+  }
+}
+
+// ---- Return -------------------------------------------------------------------------
+
+[[gnu::always_inline]] inline const Result& Kernel::return_to(Domain& me, std::uint8_t kr, const Message& m,
+                                const ReceiveDesc& rcv) {
+  for (;;) {
+    // The invoker's own receive descriptor is checked first and fails back to it: it is
+    // still running and has given nothing away.
+    if (!fastpath::registers_in_range(rcv)) [[unlikely]]
+      return fail(me, Op::Return, kr, Key{}, Status::BadRegister, m.len);
+    const bool key_in_range = register_in_range(kr);
+    const Key key = key_in_range ? me.regs[kr] : Key{};
+    Domain* to = nullptr;
+    std::uint16_t key_info = 0;
+    if (key.kind == KeyKind::Resume) [[likely]] {
+      to = resume_target(key);
+    } else if (key.kind == KeyKind::Start) {
+      // Tail call: hand the reply on to another domain, k3 passed through.
+      to = start_target(key);
+      key_info = key.badge;
+      if (to != nullptr && to->state != DomainState::Available) {
+        stall(me, *to, Op::Return, kr, key);
+        continue;
+      }
+    } else if (is_kernel_object(key) && valid(key) && check_source(me, m) == Status::Ok &&
+               fastpath::registers_in_range(kr, m)) {
+      Result dropped;
+      kernel_object(me, key, m, rcv, dropped);
+    }
+
+    if (to == nullptr) [[unlikely]] {
+      // Void, stale or consumed key, or a kernel object: the reply is dropped.
+      Status s = !key_in_range ? Status::BadRegister
+                 : is_kernel_object(key) && valid(key) ? Status::Ok
+                                                       : Status::Void;
+      record(EventKind::Return, me, kr, key, s, m.len, 0);
+      become_available(me, rcv);
+      dispatch_away(me);
+      return me.result;
+    }
+
+    Status s = fastpath::registers_in_range(kr, m) ? check_source(me, m) : Status::BadRegister;
+    const std::uint32_t landed = s == Status::Ok ? fastpath::min(m.len, to->rcv.limit) : 0;
+    if (s == Status::Ok) s = check_dest(*to, landed);
+
+    // Commit point. A failed check is reported to the recipient, which is resumed anyway.
+    if (s == Status::Ok) [[likely]] {
+      deliver(me, *to, m, landed, key_info, me.regs[m.k[3]]);
+    } else {
+      deliver_status(*to, m, key_info, s);
+    }
+    if (key.kind == KeyKind::Resume) ++to->call_count;   // consume every copy
+    to->state = DomainState::Running;
+    record(EventKind::Return, me, kr, key, s, m.len, s == Status::Ok ? landed : 0);
+    become_available(me, rcv);
+    platform_.switch_to(me, *to);
+    return me.result;
+  }
+}
+
+}  // namespace eros
