@@ -3,6 +3,7 @@
 #include <concepts>
 #include <cstdint>
 
+#include "copy/copy.hpp"
 #include "core/domain.hpp"
 
 namespace eros {
@@ -27,5 +28,16 @@ concept PlatformInterface = requires(P& p, const P& cp, Domain& d, const Domain&
   // A broken kernel invariant: never returns.
   { P::panic("") } noexcept;
 };
+
+// The copy every platform uses once both ranges are probed: where the ranges overlap (one
+// space, or pages shared by two), as if the source had been read first.
+inline void copy_string(void* dst, const void* src, std::uint32_t n) noexcept {
+  auto d = reinterpret_cast<std::uintptr_t>(dst), s = reinterpret_cast<std::uintptr_t>(src);
+  if (d - s < n || s - d < n) [[unlikely]] {
+    copy::move(dst, src, n);
+  } else {
+    copy::hybrid(dst, src, n);
+  }
+}
 
 }  // namespace eros

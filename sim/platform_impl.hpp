@@ -6,8 +6,8 @@
 #include <memory>
 #include <vector>
 
-#include "copy/copy.hpp"
 #include "core/domain.hpp"
+#include "core/platform.hpp"
 #include "sim/space.hpp"
 
 namespace eros {
@@ -49,12 +49,7 @@ class SimPlatform {
     return spaces_[d.space]->allows(p, n, sim::kWrite);
   }
   void copy(const Domain&, void* dst, const Domain&, const void* src, std::uint32_t n) noexcept {
-    auto d = reinterpret_cast<std::uintptr_t>(dst), s = reinterpret_cast<std::uintptr_t>(src);
-    if (d - s < n || s - d < n) [[unlikely]] {
-      copy::move(dst, src, n);   // one space, or pages shared between two: overlap possible
-    } else {
-      copy::hybrid(dst, src, n);
-    }
+    copy_string(dst, src, n);
   }
   static std::uint64_t cycles() noexcept { return __builtin_ia32_rdtsc(); }
   [[noreturn]] static void panic(const char* why) noexcept;

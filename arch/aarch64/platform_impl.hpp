@@ -1,0 +1,33 @@
+// The bare-metal aarch64 platform, as the kernel core sees it.
+//
+// Inline here: the cycle counter (cntvct_el0) and the copy. Out of line, in the bare-metal
+// kernel: the switch (per-domain kernel stacks, TTBR0/ASID) and the probes, which walk
+// the domain's translation tables (valid, AP[2:1] user read/write bits).
+#pragma once
+#include <cstdint>
+
+#include "core/domain.hpp"
+#include "core/platform.hpp"
+
+namespace eros {
+
+class Arm64Platform {
+ public:
+  void switch_to(Domain& from, Domain& to) noexcept;
+  void to_scheduler(Domain& from) noexcept;
+  bool readable(const Domain& d, const void* p, std::uint32_t n) const noexcept;
+  bool writable(const Domain& d, void* p, std::uint32_t n) const noexcept;
+  void copy(const Domain&, void* dst, const Domain&, const void* src, std::uint32_t n) noexcept {
+    copy_string(dst, src, n);
+  }
+  static std::uint64_t cycles() noexcept {
+    std::uint64_t v;
+    asm volatile("isb; mrs %0, cntvct_el0" : "=r"(v));
+    return v;
+  }
+  [[noreturn]] static void panic(const char* why) noexcept;
+};
+
+using Platform = Arm64Platform;
+
+}  // namespace eros
