@@ -100,13 +100,13 @@ inline void Kernel::deliver_status(Domain& to, const Message& m, std::uint16_t k
     if (!fastpath::registers_in_range(kr, m) || !fastpath::registers_in_range(rcv)) [[unlikely]]
       return fail(me, Op::Call, kr, Key{}, Status::BadRegister, m.len);
     const Key key = me.regs[kr];
+    if (Status s = check_source(me, m); s != Status::Ok) [[unlikely]]
+      return fail(me, Op::Call, kr, key, s, m.len);
     if (key.kind != KeyKind::Start) [[unlikely]]
       return call_slow(me, kr, key, m, rcv);
     Domain* to = start_target(key);
     if (to == nullptr) [[unlikely]]
       return fail(me, Op::Call, kr, key, Status::Void, m.len);
-    if (Status s = check_source(me, m); s != Status::Ok) [[unlikely]]
-      return fail(me, Op::Call, kr, key, s, m.len);
     if (to->state != DomainState::Available) [[unlikely]] {
       stall(me, *to, Op::Call, kr, key);
       continue;

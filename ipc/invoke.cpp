@@ -14,8 +14,6 @@ const Result& Kernel::fail(Domain& me, Op op, std::uint8_t kr, const Key& key, S
 // or a void key.
 const Result& Kernel::call_slow(Domain& me, std::uint8_t kr, const Key& key, const Message& m,
                                 const ReceiveDesc& rcv) {
-  if (Status s = check_source(me, m); s != Status::Ok) [[unlikely]]
-    return fail(me, Op::Call, kr, key, s, m.len);
   if (is_kernel_object(key) && valid(key)) {
     Status s = kernel_object(me, key, m, rcv, me.result);
     me.result.status = s;

@@ -200,10 +200,20 @@ std::vector<Event> System::events() const {
 }
 
 std::string to_text(const Event& e) {
-  return absl::StrFormat("%llu %s d%u %s(k%u) -> %u badge=%u sent=%u landed=%u %s",
-                         static_cast<unsigned long long>(e.step), name(e.kind), e.invoker,
-                         name(e.key), e.key_register, e.target, e.badge, e.sent, e.landed,
-                         name(e.status));
+  const auto step = static_cast<unsigned long long>(e.step);
+  switch (e.kind) {
+    case EventKind::Halt:
+      return absl::StrFormat("%llu Halt d%u", step, e.invoker);
+    case EventKind::Restart:
+      return absl::StrFormat("%llu Restart d%u (d%u Available)", step, e.invoker, e.target);
+    case EventKind::Stall:
+      return absl::StrFormat("%llu Stall d%u on d%u (%s %s(k%u))", step, e.invoker, e.target,
+                             name(static_cast<Op>(e.op)), name(e.key), e.key_register);
+    default:
+      return absl::StrFormat("%llu %s d%u %s(k%u) -> %u badge=%u sent=%u landed=%u %s", step,
+                             name(e.kind), e.invoker, name(e.key), e.key_register, e.target,
+                             e.badge, e.sent, e.landed, name(e.status));
+  }
 }
 
 std::string System::trace_text() const {
