@@ -131,10 +131,13 @@ BENCHMARK(BM_IdleDomainResidentBytes)->Iterations(1)->Unit(benchmark::kMilliseco
 class RatioReporter : public benchmark::ConsoleReporter {
  public:
   void ReportRuns(const std::vector<Run>& runs) override {
+    // With --benchmark_repetitions the median of the repetitions is used.
     for (const Run& r : runs) {
-      if (r.run_type != Run::RT_Iteration) continue;
-      ns_[r.benchmark_name()] = r.GetAdjustedRealTime();
-      for (const auto& [k, c] : r.counters) counters_[r.benchmark_name() + ":" + k] = c.value;
+      bool median = r.run_type == Run::RT_Aggregate && r.aggregate_name == "median";
+      if (r.run_type != Run::RT_Iteration && !median) continue;
+      std::string name = r.run_name.str();
+      ns_[name] = r.GetAdjustedRealTime();
+      for (const auto& [k, c] : r.counters) counters_[name + ":" + k] = c.value;
     }
     ConsoleReporter::ReportRuns(runs);
   }
