@@ -27,8 +27,11 @@ def run_catch2(label, test, env):
         report = f.name
     cmd = test['cmd'] + ['-r', 'junit', '-o', report]
     start = time.time()
-    proc = subprocess.run(cmd, env=env, capture_output=True, text=True,
-                          timeout=test.get('timeout') or 600, cwd=test.get('workdir') or None)
+    try:
+        proc = subprocess.run(cmd, env=env, capture_output=True, text=True,
+                              timeout=test.get('timeout') or 600, cwd=test.get('workdir') or None)
+    except (subprocess.TimeoutExpired, OSError) as e:
+        proc = subprocess.CompletedProcess(cmd, -1, '', f'{e}')
     results = []
     try:
         root = ET.parse(report).getroot()
@@ -58,6 +61,8 @@ def run_check(label, test, env):
         ok, out = proc.returncode == 0, proc.stdout + proc.stderr
     except subprocess.TimeoutExpired:
         ok, out = False, 'timed out'
+    except OSError as e:
+        ok, out = False, f'could not run {test["cmd"]}: {e}'
     print(f"  {label}{test['name']}: {'ok' if ok else 'FAILED'} in {time.time() - start:.1f} s"
           + (f" - {out.strip().splitlines()[-1]}" if ok and out.strip() else ''), file=sys.stderr)
     return [(f"{label}{test['name']}", ok, out[-4000:])]
