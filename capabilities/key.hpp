@@ -50,6 +50,9 @@ struct KeyRegisters {
   constexpr void write(std::uint8_t r, const Key& k) {
     if (r != kVoidRegister) slot[r] = k;
   }
+  // Branch-free form for the fast path: write, then void register 0 again.
+  constexpr void write_unchecked(std::uint8_t r, const Key& k) { slot[r] = k; }
+  constexpr void revoid() { slot[kVoidRegister] = Key{}; }
 };
 static_assert(sizeof(KeyRegisters) == 256);
 

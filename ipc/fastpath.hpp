@@ -66,10 +66,11 @@ inline constexpr std::uint32_t min(std::uint32_t a, std::uint32_t b) { return a 
                             std::uint16_t key_info, const Key& k3) {
   if (landed != 0) platform_.copy(to, to.rcv.buf, from, m.str, landed);
   const Key k0 = from.regs[m.k[0]], k1 = from.regs[m.k[1]], k2 = from.regs[m.k[2]];
-  to.regs.write(to.rcv.r[0], k0);
-  to.regs.write(to.rcv.r[1], k1);
-  to.regs.write(to.rcv.r[2], k2);
-  to.regs.write(to.rcv.r[3], k3);
+  to.regs.write_unchecked(to.rcv.r[0], k0);
+  to.regs.write_unchecked(to.rcv.r[1], k1);
+  to.regs.write_unchecked(to.rcv.r[2], k2);
+  to.regs.write_unchecked(to.rcv.r[3], k3);
+  to.regs.revoid();
   Result& r = to.result;
   r.status = Status::Ok;
   r.key_info = key_info;
@@ -99,7 +100,7 @@ inline void Kernel::deliver_status(Domain& to, const Message& m, std::uint16_t k
   for (;;) {
     if (!fastpath::registers_in_range(kr, m) || !fastpath::registers_in_range(rcv)) [[unlikely]]
       return fail(me, Op::Call, kr, Key{}, Status::BadRegister, m.len);
-    const Key key = me.regs[kr];
+    const Key& key = me.regs[kr];   // the invoker's registers do not change before the commit
     if (Status s = check_source(me, m); s != Status::Ok) [[unlikely]]
       return fail(me, Op::Call, kr, key, s, m.len);
     if (key.kind != KeyKind::Start) [[unlikely]]
