@@ -153,7 +153,7 @@ inline void Kernel::deliver_status(Domain& to, const Message& m, std::uint16_t k
     } else if (is_kernel_object(key) && valid(key) && check_source(me, m) == Status::Ok &&
                fastpath::registers_in_range(kr, m)) {
       Result dropped;
-      kernel_object(me, key, m, rcv, dropped);
+      kernel_object(me, key, m, ReceiveDesc{}, dropped);
     }
 
     if (to == nullptr) [[unlikely]] {

@@ -174,3 +174,29 @@ TEST_CASE("register 0 always reads void and discards writes", "[keys]") {
   CHECK(sys.key(client, 0).kind == KeyKind::Void);
   CHECK(r.status == Status::Void);
 }
+
+TEST_CASE("Send and Return on a kernel object perform it and drop the answer", "[send][return][keys]") {
+  sim::System sys;
+  DomainId target = sys.spawn([] {
+    for (Result r = user::wait(rcv_resume());;) r = user::return_to(3, {}, rcv_resume());
+  });
+  Status via_send = Status::Void, after_send = Status::Ok;
+  DomainId d = sys.spawn([&] {
+    via_send = user::send(2, {.w = {order::kMakeStart, 1}});   // the new key is dropped
+    after_send = user::call(1).status;
+    user::send(2, {.w = {order::kRescind}});                      // performed
+  });
+  DomainId e = sys.spawn([&] {
+    user::return_to(2, {.w = {order::kMakeStart, 1}}, rcv(5, 0, 0, 0));   // answer dropped too
+  });
+  Key start = sys.start_key(target);
+  sys.set_key(d, 1, start);
+  sys.set_key(d, 2, sys.domain_control_key(target));
+  sys.set_key(e, 2, sys.domain_control_key(target));
+  sys.run();
+  CHECK(via_send == Status::Ok);
+  CHECK(after_send == Status::Ok);
+  CHECK_FALSE(sys.valid(start));                       // the Send's Rescind happened
+  CHECK(sys.key(e, 5).kind == KeyKind::Void);          // the Return's MakeStart answer dropped
+  CHECK(sys.state(e) == DomainState::Available);
+}
