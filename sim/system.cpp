@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "bench/copy/tuning_host.hpp"
 
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/common_interface_defs.h>
@@ -115,6 +116,9 @@ System::System(Options options)
   stacks_ = alloc_pages(stacks_bytes_);
   platform_.fibers_.resize(domains_.size());
   SimPlatform::calibrate_fp_status();
+  // The copy family's thresholds for this CPU, measured once and kept in a file. Timings
+  // under a sanitizer mean nothing, so sanitized builds keep the built-in defaults.
+  if constexpr (!kAsan) copy::ensure_tuned();
   kernel_.trace.enabled = options.trace;
   new_space();   // kSharedSpace
 }

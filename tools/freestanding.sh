@@ -16,7 +16,7 @@ case $arch in
 esac
 flags="-std=c++20 -O2 -Wall -Wextra -Werror -Wno-psabi -ffreestanding -fno-exceptions -fno-rtti \
   -fno-asynchronous-unwind-tables -fno-threadsafe-statics -fno-tree-loop-distribute-patterns \
-  -nostdlib $archflags -I$top -I$top/arch/$arch -I$top/user"
+  -fno-pie -fno-pic -nostdlib $archflags -I$top -I$top/arch/$arch -I$top/user"
 i=0
 for src in "$@" "$top/tools/freestanding_domain.cpp"; do
   i=$((i + 1))
