@@ -78,7 +78,7 @@ class Kernel {
   }
   Status kernel_object(Domain& me, const Key& k, const Message& m, const ReceiveDesc& rcv,
                        Result& answer);
-  const Result& call_slow(Domain& me, std::uint8_t kr, const Key& key, const Message& m,
+  const Result& call_slow(Domain& me, std::uint8_t kr, Key key, const Message& m,
                           const ReceiveDesc& rcv);
 
   Status check_source(const Domain& me, const Message& m) const;

@@ -12,7 +12,8 @@ const Result& Kernel::fail(Domain& me, Op op, std::uint8_t kr, const Key& key, S
 
 // Call on anything but a start key: a coroutine call on a resume key, a kernel object,
 // or a void key.
-const Result& Kernel::call_slow(Domain& me, std::uint8_t kr, const Key& key, const Message& m,
+// `key` is a copy: a MakeStart may overwrite the register it came from.
+const Result& Kernel::call_slow(Domain& me, std::uint8_t kr, Key key, const Message& m,
                                 const ReceiveDesc& rcv) {
   if (is_kernel_object(key) && valid(key)) {
     Status s = kernel_object(me, key, m, rcv, me.result);
