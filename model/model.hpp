@@ -1,0 +1,185 @@
+// The reference model of EROS/KeyKOS capability IPC: small, slow and written for clarity.
+//
+// It implements ../shared/SPEC.md (and, where the spec is silent, the kernel's documented
+// choices, see docs/model.md) with plain containers: no fibers, no fast path, no fixed
+// tables, no shared code with core/ or ipc/. Only the vocabulary (the enums naming
+// states, key kinds, statuses, operations and event kinds, and the Result layout) is
+// taken from the kernel's headers, so the two can be compared field by field.
+//
+// The model has no threads of control of its own: a driver tells it which domain invokes
+// what, and the model says whether the invoker carries on or is suspended, and which
+// domain runs next. How a suspended domain continues is part of the model's state
+// (Resumption): it either sees its invocation return with its result, or starts the
+// invocation again (a restarted staller), or, never having run, begins its program.
+#pragma once
+#include <cstdint>
+#include <deque>
+#include <vector>
+
+#include "capabilities/key.hpp"   // KeyKind (names only)
+#include "core/domain.hpp"        // DomainState (names only)
+#include "core/message.hpp"       // Op, Result, kMaxString (names and layout only)
+#include "core/status.hpp"        // Status
+#include "core/trace.hpp"         // EventKind (names only)
+
+namespace eros::model {
+
+using Id = std::uint32_t;          // a domain: 1, 2, ... in creation order; 0 names none
+inline constexpr Id kNone = 0;
+inline constexpr int kRegisters = 16;
+inline constexpr std::uint32_t kMaxString = eros::kMaxString;   // 65,536
+inline constexpr std::uint64_t kPage = 4096;
+
+// Order codes of the domain-control key.
+inline constexpr std::uint64_t kMakeStart = 1;
+inline constexpr std::uint64_t kRescind = 2;
+
+// Page permission bits.
+inline constexpr std::uint8_t kRead = 1, kWrite = 2;
+
+struct Key {
+  KeyKind kind = KeyKind::Void;
+  Id object = 0;               // domain, or index of a number object
+  std::uint16_t badge = 0;     // keyInfo of a start key
+  std::uint64_t bound = 0;     // the version (start) or call count (resume) it was made with
+};
+
+// A message as the invoker describes it: addresses are in the model's address space.
+struct Message {
+  std::uint64_t w[4] = {};
+  std::uint8_t k[4] = {};
+  std::uint32_t len = 0;
+  std::uint64_t str = 0;
+};
+struct Receive {
+  std::uint64_t buf = 0;
+  std::uint32_t limit = 0;
+  std::uint8_t r[4] = {};
+};
+
+// One record of the trace, with the same fields and meaning as the kernel's Event.
+struct Event {
+  std::uint64_t step = 0;
+  EventKind kind = EventKind::Call;
+  Id invoker = 0;
+  Id target = 0;
+  KeyKind key = KeyKind::Void;
+  std::uint8_t key_register = 0;
+  std::uint16_t badge = 0;
+  std::uint32_t sent = 0;
+  std::uint32_t landed = 0;
+  Status status = Status::Ok;
+  std::uint8_t op = 0;   // Stall only: the Op that stalled
+};
+
+// What a suspended domain does when it next gets the CPU.
+enum class Resumption : std::uint8_t {
+  Begin,     // it never ran: start its program
+  Returns,   // its invocation returns, with `result`
+  Retries,   // it was stalled and restarted: it performs the same invocation again
+};
+
+struct Domain {
+  DomainState state = DomainState::Running;
+  Key regs[kRegisters];
+  Result result;
+  Receive rcv;                       // kept each time it blocks; limit clamped
+  std::uint64_t call_count = 0;
+  std::uint64_t alloc_version = 0;
+  std::uint32_t space = 0;
+  Id stalled_on = kNone;
+  std::deque<Id> stallers;           // FIFO of domains waiting for it to be Available
+  Resumption resumption = Resumption::Begin;
+};
+
+// Memory: `pages` pages starting at kArenaBase, each with a permission per space; every
+// other address is unmapped in every space.
+inline constexpr std::uint64_t kArenaBase = 0x10000000;
+
+class Model {
+ public:
+  Model(std::uint32_t pages, std::uint32_t spaces);
+
+  // ---- memory ----------------------------------------------------------------------
+  void set_perm(std::uint32_t space, std::uint32_t page, std::uint8_t perm);
+  std::vector<std::uint8_t>& bytes() { return bytes_; }
+  bool allows(std::uint32_t space, std::uint64_t addr, std::uint64_t n, std::uint8_t need) const;
+
+  // ---- objects ---------------------------------------------------------------------
+  Id spawn(std::uint32_t space);   // Running, at the tail of the ready queue
+  Key start_key(Id d, std::uint16_t badge) const;
+  Key domain_control_key(Id d) const;
+  Key number_key(std::uint64_t w0, std::uint64_t w1, std::uint64_t w2, std::uint64_t w3);
+  void set_key(Id d, std::uint8_t reg, const Key& k) { write(mut(d), reg, k); }
+  const Key& key(Id d, std::uint8_t reg) const { return domains_[d].regs[reg]; }
+  bool valid(const Key& k) const;
+  void rescind(Id d);              // every start key of d becomes void; its stallers restart
+  void halt(Id d);                 // d's program ended: every key to it is void
+
+  // ---- invocations -----------------------------------------------------------------
+  enum class After : std::uint8_t { Continues, Suspended };
+  // The current domain `me` invokes the key in register `kr`. Continues: `me` keeps the
+  // CPU and its result is result(me). Suspended: current() is whoever runs next.
+  After invoke(Id me, Op op, std::uint8_t kr, const Message& m, const Receive& rcv);
+
+  // ---- scheduling ------------------------------------------------------------------
+  Id current() const { return current_; }
+  // Nothing is running: give the CPU to the head of the ready queue (kNone if empty).
+  Id dispatch();
+
+  const Domain& domain(Id d) const { return domains_[d]; }
+  Id count() const { return static_cast<Id>(domains_.size()); }   // ids 1..count-1
+  bool ready(Id d) const;
+  const std::deque<Id>& ready_queue() const { return ready_; }
+  const std::vector<Event>& trace() const { return trace_; }
+
+  // Deliberate mistakes, for testing that the differential driver notices and shrinks a
+  // divergence (tests/differential/model_test.cpp). 0 in every real run.
+  //   1: Send on a resume key forgets to consume it.   2: a tail call drops k3.
+  int planted_bug = 0;
+
+ private:
+  Domain& mut(Id d) { return domains_[d]; }
+  bool exists(Id d) const { return d != kNone && d < domains_.size(); }
+  static void write(Domain& d, std::uint8_t reg, const Key& k) {
+    if (reg != 0) d.regs[reg] = k;   // register 0 always reads void
+  }
+  static bool is_kernel_object(const Key& k) {
+    return k.kind == KeyKind::Number || k.kind == KeyKind::DomainControl;
+  }
+
+  After call(Id me, std::uint8_t kr, const Message& m, const Receive& rcv);
+  After return_to(Id me, std::uint8_t kr, const Message& m, const Receive& rcv);
+  After send(Id me, std::uint8_t kr, const Message& m);
+
+  // The invoker gets `s` at once and carries on.
+  After finish(Id me, Op op, std::uint8_t kr, const Key& key, Status s, const Message& m);
+  // Perform a kernel object's operation; a made key goes to register `into` (0 drops it).
+  Status perform(Id me, const Key& key, const Message& m, std::uint8_t into, Result& answer);
+  Status check_source(Id me, const Message& m) const;
+  Status check_dest(Id to, std::uint32_t landed) const;
+  void deliver(Id from, Id to, const Message& m, std::uint32_t landed, std::uint16_t key_info,
+               const Key& k3);
+  void keep_receive(Id d, const Receive& rcv);
+  void become_available(Id me, const Receive& rcv);
+  After stall(Id me, Id target, Op op, std::uint8_t kr, const Key& key);
+  void release_stallers(Id d, bool all);
+  void make_ready(Id d) { ready_.push_back(d); }
+  After switch_to(Id me, Id to);
+  After dispatch_away(Id me);
+  void record(EventKind kind, Id invoker, std::uint8_t kr, const Key& key, Status s,
+              std::uint32_t sent, std::uint32_t landed);
+  void record_plain(Event e);
+
+  std::uint32_t pages_;
+  std::uint32_t spaces_;
+  std::vector<std::uint8_t> perm_;    // [space * pages + page]
+  std::vector<std::uint8_t> bytes_;   // pages * 4096
+  std::vector<Domain> domains_;       // [0] unused
+  std::vector<std::uint64_t> numbers_;   // 4 words per number object
+  std::deque<Id> ready_;
+  Id current_ = kNone;
+  std::vector<Event> trace_;
+};
+
+}  // namespace eros::model
