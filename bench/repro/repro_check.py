@@ -1,0 +1,131 @@
+#!/usr/bin/env python3
+"""Test: `./eros repro --quick` (tools/repro.py --quick) into a temporary directory finishes
+in under 90 s and writes every output, and every output parses.
+
+    repro_check.py SOURCE_ROOT BUILD_ROOT
+
+It checks that files exist and parse and that the headline keys are there and are plain
+numbers (or objects of numbers); it does not judge the figures (that is the report's job).
+"""
+import csv
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+LIMIT_S = 90
+KERNEL = ['null', 'oneway', 'echo', 'twohop', 'throughput', 'spaces']
+TABLE1_COLUMNS = ['payload_bytes', 'eros_paper_mb_s', 'eros_mb_s', 'pipe_paper_mb_s', 'pipe_mb_s',
+                  'udp_paper_mb_s', 'udp_mb_s', 'tcp_paper_mb_s', 'tcp_mb_s', 'tcp_nodelay_paper_mb_s',
+                  'tcp_nodelay_mb_s']
+NUMBER_KEYS = ['null_ipc_roundtrip_ns', 'raw_switch_roundtrip_ns', 'throughput_64k_over_memcpy']
+OBJECT_KEYS = ['oneway_over_bcopy', 'twohop_tailcall_benefit']
+COPY_KEYS = ['hybrid_vs_libc_worst', 'hybrid_vs_libc_geomean', 'hybrid_vs_hw_worstclass']
+
+failures = []
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+    return cond
+
+
+def is_number(x):
+    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
+
+
+def main():
+    src, build = sys.argv[1], sys.argv[2]
+    with tempfile.TemporaryDirectory(prefix='eros-repro-') as out:
+        t0 = time.time()
+        proc = subprocess.run([sys.executable, os.path.join(src, 'tools', 'repro.py'), '--build', build,
+                               '--quick', '--out', out], capture_output=True, text=True, timeout=180)
+        took = time.time() - t0
+        sys.stdout.write(proc.stdout)
+        sys.stdout.write(proc.stderr[-3000:])
+        check(proc.returncode == 0, f'repro.py exit status {proc.returncode}')
+        check(took < LIMIT_S, f'--quick took {took:.1f} s (limit {LIMIT_S} s)')
+
+        summary = None
+        try:
+            with open(os.path.join(out, 'summary.json')) as f:
+                summary = json.load(f)
+        except (OSError, ValueError) as e:
+            check(False, f'summary.json: {e}')
+        missing = (summary or {}).get('missing', {})
+        if summary:
+            for k in NUMBER_KEYS:
+                check(is_number(summary.get(k)), f'summary.json: {k} is not a number: {summary.get(k)!r}')
+            for k in OBJECT_KEYS:
+                v = summary.get(k)
+                check(isinstance(v, dict) and v and all(is_number(x) for x in v.values()),
+                      f'summary.json: {k} is not an object of numbers: {v!r}')
+            if 'copy' not in missing:
+                for k in COPY_KEYS:
+                    check(is_number(summary.get(k)), f'summary.json: {k} is not a number: {summary.get(k)!r}')
+            check(isinstance(summary.get('judged'), dict) and len(summary['judged']) == 3,
+                  'summary.json: judged should hold the three judged figures')
+
+        for name in ['env.json'] + [f'{e}.json' for e in KERNEL]:
+            try:
+                with open(os.path.join(out, name)) as f:
+                    json.load(f)
+            except (OSError, ValueError) as e:
+                check(False, f'{name}: {e}')
+        for e in KERNEL:
+            path = os.path.join(out, f'{e}.csv')
+            try:
+                with open(path) as f:
+                    rows = list(csv.DictReader(f))
+                check(len(rows) > 0, f'{e}.csv has no rows')
+                for r in rows:
+                    float(r['ns_median'])
+                    float(r['ticks_median'])
+            except (OSError, ValueError, KeyError) as err:
+                check(False, f'{e}.csv: {err}')
+        try:
+            with open(os.path.join(out, 'table1.csv')) as f:
+                reader = csv.reader(f)
+                header = next(reader)
+                rows = list(reader)
+            check(header[:len(TABLE1_COLUMNS)] == TABLE1_COLUMNS, f'table1.csv columns: {header}')
+            check(len(rows) >= 12, f'table1.csv has {len(rows)} rows')
+            for r in rows:
+                float(r[2])   # eros_mb_s is always measured
+        except (OSError, ValueError, StopIteration) as err:
+            check(False, f'table1.csv: {err}')
+        if 'baselines' not in missing:
+            check(os.path.exists(os.path.join(out, 'baselines.csv')), 'baselines.csv missing')
+        if 'copy' not in missing:
+            check(os.path.exists(os.path.join(out, 'copy.csv')), 'copy.csv missing')
+        try:
+            with open(os.path.join(out, 'report.md')) as f:
+                report = f.read()
+            check('## The judged figures' in report and '| paper |' in report,
+                  'report.md lacks the judged figures or a paper column')
+        except OSError as err:
+            check(False, f'report.md: {err}')
+        import shutil
+        if shutil.which('gnuplot'):
+            for fig in ('fig3', 'fig4', 'fig5', 'fig6'):
+                for ext in ('svg', 'png'):
+                    p = os.path.join(out, f'{fig}.{ext}')
+                    check(os.path.exists(p) and os.path.getsize(p) > 500, f'{fig}.{ext} missing or empty')
+            with open(os.path.join(out, 'fig3.png'), 'rb') as f:
+                check(f.read(8) == b'\x89PNG\r\n\x1a\n', 'fig3.png is not a PNG')
+            with open(os.path.join(out, 'fig3.svg')) as f:
+                check('<svg' in f.read(2000), 'fig3.svg is not an SVG')
+
+    if failures:
+        print('\nFAILED:\n  ' + '\n  '.join(failures))
+        return 1
+    print(f'\nrepro --quick: every output present and parsed ({took:.1f} s)')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,1184 @@
+#!/usr/bin/env python3
+"""The reproduction suite: the EROS paper's Figures 3-6 and Table 1 on this machine.
+
+    python3 tools/repro.py --build build [--quick] [--out DIR] [--only NAMES] [--repeats N]
+
+(`./eros repro` runs this.) Experiments, by name:
+
+  null        null IPC round trip (tracing off; on, apart), raw switch round trip, Number key
+  oneway      Figure 3: one-way IPC, cold destination, beside every copy variant
+  echo        Figure 4: echo vs one-way
+  twohop      Figure 5: 2-hop nested vs tail call
+  throughput  Figure 6 / Table 1: IPC MB/s beside copy bandwidth for the same buffers
+  spaces      intra-space vs inter-space domains
+  copy        Figure 2: the copy family (bench/copy: eros-copybench)
+  baselines   Linux pipe / UDP / TCP / TCP_NODELAY (bench/baselines: eros-baselines)
+
+The first six are measured by bench/repro's eros-repro-kernel, run --repeats times (the
+median of the runs' medians is reported, with every run's value). Writes DIR/NAME.csv and
+DIR/NAME.json per experiment, DIR/env.json, DIR/summary.json, DIR/table1.csv, the plots
+(SVG and PNG, gnuplot) and DIR/report.md. A progress bar goes to stderr.
+"""
+import argparse
+import csv
+import datetime
+import io
+import json
+import math
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+KERNEL_EXPERIMENTS = ['null', 'oneway', 'echo', 'twohop', 'throughput', 'spaces']
+ALL_EXPERIMENTS = KERNEL_EXPERIMENTS + ['copy', 'baselines']
+PAYLOADS = [0, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536]
+TABLE1_PAYLOADS = [16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536]
+
+# ---- the paper's numbers: reference columns only, never inputs -------------------------
+# Shapiro, Farber, Smith, "The Measured Performance of a Fast Local IPC" (120 MHz Pentium).
+PAPER = {
+    'null_ipc_roundtrip_us': 4.9,
+    # Section 4.1 and 5.1: overhead of one-way IPC relative to bcopy.
+    'oneway_overhead_pct': {4096: 50.8, 8192: 29.9, 16384: 39.37, 32768: 33.2},
+    # Section 4.2: tail-call benefit, and 2-hop bandwidth at 16 B.
+    'tailcall_benefit_pct': {0: 25.25, 512: 9.34},
+    'twohop_16b_mb_s': {'nested': 1.61, 'tail': 2.16, 'improvement_pct': 34.1},
+    'user_supervisor_roundtrip_us': 1.2,
+    # Table 1, MB/s.
+    'table1': {
+        16: (2.32, 0.58, 0.221, 0.511, 0.013),
+        32: (4.64, 1.32, 0.359, 1.38, 0.025),
+        64: (8.65, 3.10, 0.682, 2.15, 0.05),
+        128: (16.20, 4.65, 1.376, 3.33, 0.10),
+        256: (25.86, 6.77, 2.62, 5.11, 0.20),
+        512: (39.69, 12.38, 4.86, 7.90, 0.68),
+        1024: (54.18, 18.16, 8.81, 9.54, 3.15),
+        2048: (63.21, 25.34, 11.28, 10.11, 8.06),
+        4096: (68.95, 30.12, 9.41, 10.16, 10.87),
+        8192: (68.61, 29.26, 11.45, 13.42, 13.00),
+        16384: (60.37, 30.97, 14.14, 14.44, 14.46),
+        32768: (61.49, 31.40, 15.18, 14.70, 15.03),
+    },
+}
+TABLE1_COLUMNS = ['eros', 'pipe', 'udp', 'tcp', 'tcp_nodelay']
+
+# Judged figures (issue 4).
+TARGET_ONEWAY_OVER_BCOPY = 1.05      # at every payload >= 4 KB
+TARGET_THROUGHPUT_64K = 0.9          # IPC throughput / copy bandwidth, same buffers
+TAILCALL_BOUND = 0.25                # switch-count bound: 1 - 3/4
+TAILCALL_TOLERANCE = 0.02
+
+
+# ---- progress bar ------------------------------------------------------------------------
+
+class Bar:
+    """A progress bar on stderr: stages with weights, each with an optional fraction."""
+
+    def __init__(self, stages):
+        self.stages = stages          # list of (name, weight)
+        self.total = sum(w for _, w in stages) or 1
+        self.done = 0.0
+        self.current = None
+        self.tty = sys.stderr.isatty()
+        self.last_decile = -1
+        self.start = time.time()
+
+    def begin(self, name):
+        self.current = name
+        self.frac = 0.0
+        self.draw(name)
+
+    def weight(self, name):
+        for n, w in self.stages:
+            if n == name:
+                return w
+        return 0
+
+    def update(self, frac, label=''):
+        self.frac = max(0.0, min(1.0, frac))
+        self.draw(label or self.current)
+
+    def end(self, status='done'):
+        self.done += self.weight(self.current)
+        self.frac = 0.0
+        self.draw(f'{self.current}: {status}', newline=not self.tty)
+        self.current = None
+
+    def draw(self, label, newline=False):
+        cur = self.weight(self.current) * self.frac if self.current else 0
+        f = min(1.0, (self.done + cur) / self.total)
+        width = 30
+        full = int(round(f * width))
+        line = f'[{"#" * full}{"." * (width - full)}] {f * 100:5.1f}% {time.time() - self.start:5.1f}s {label}'
+        if self.tty:
+            sys.stderr.write('\r' + line[:110].ljust(110))
+            sys.stderr.flush()
+        elif newline or int(f * 10) != self.last_decile:
+            # Not a terminal: one line per stage end and per 10 %.
+            sys.stderr.write(line + '\n')
+            sys.stderr.flush()
+        self.last_decile = int(f * 10)
+
+    def finish(self):
+        if self.tty:
+            sys.stderr.write('\n')
+        sys.stderr.flush()
+
+
+def warn(msg):
+    sys.stderr.write(('\n' if sys.stderr.isatty() else '') + f'repro: {msg}\n')
+    sys.stderr.flush()
+
+
+# ---- running the measuring programs -------------------------------------------------------
+
+def run_with_progress(cmd, bar, label, timeout):
+    """Runs cmd; lines 'progress DONE TOTAL LABEL' on its stderr move the bar."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    err_lines = []
+    deadline = time.time() + timeout
+    import selectors
+    sel = selectors.DefaultSelector()
+    sel.register(proc.stderr, selectors.EVENT_READ)
+    sel.register(proc.stdout, selectors.EVENT_READ)
+    out_chunks = []
+    open_streams = 2
+    while open_streams:
+        if time.time() > deadline:
+            proc.kill()
+            raise subprocess.TimeoutExpired(cmd, timeout)
+        for key, _ in sel.select(timeout=0.5):
+            line = key.fileobj.readline()
+            if not line:
+                sel.unregister(key.fileobj)
+                open_streams -= 1
+                continue
+            if key.fileobj is proc.stdout:
+                out_chunks.append(line)
+                continue
+            parts = line.split(None, 3)
+            if len(parts) >= 3 and parts[0] == 'progress':
+                try:
+                    bar.update(int(parts[1]) / max(1, int(parts[2])),
+                               f'{label}: {parts[3].strip() if len(parts) > 3 else ""}')
+                except ValueError:
+                    err_lines.append(line)
+            else:
+                err_lines.append(line)
+    proc.wait()
+    return proc.returncode, ''.join(out_chunks), ''.join(err_lines)
+
+
+def load_json(path):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+# ---- combining the kernel runs ------------------------------------------------------------
+
+def combine_runs(runs):
+    """runs: list of experiment JSON dicts (one per run). Returns one dict whose points carry
+    the median over runs of each statistic's median, the statistics of the run whose median
+    is that median, and every run's median."""
+    base = json.loads(json.dumps(runs[0]))
+    index = []
+    for r in runs:
+        index.append({(p['series'], p['payload_bytes']): p for p in r['points']})
+    points = []
+    for p in base['points']:
+        k = (p['series'], p['payload_bytes'])
+        per = [ix[k] for ix in index if k in ix]
+        meds = [q['ns']['median'] for q in per]
+        order = sorted(range(len(per)), key=lambda i: meds[i])
+        chosen = per[order[(len(order) - 1) // 2]]   # the lower middle run
+        q = json.loads(json.dumps(chosen))
+        q['runs_ns_median'] = meds
+        q['ns_median_of_runs'] = statistics.median(meds)
+        q['ticks_median_of_runs'] = statistics.median([x['ticks']['median'] for x in per])
+        if 'mb_s' in chosen:
+            q['mb_s_median_of_runs'] = statistics.median([x['mb_s']['median'] for x in per])
+        points.append(q)
+    base['points'] = points
+    base['runs'] = len(runs)
+    for key in ('errors', 'payload_mismatches'):
+        if key in base:
+            base[key] = sum(r.get(key, 0) for r in runs)
+    return base
+
+
+class View:
+    """Medians (over runs) by series and payload."""
+
+    def __init__(self, exp):
+        self.exp = exp
+        self.p = {}
+        if exp:
+            for q in exp['points']:
+                self.p[(q['series'], q['payload_bytes'])] = q
+
+    def ns(self, series, n):
+        q = self.p.get((series, n))
+        return q['ns_median_of_runs'] if q else None
+
+    def ticks(self, series, n):
+        q = self.p.get((series, n))
+        return q['ticks_median_of_runs'] if q else None
+
+    def mb_s(self, series, n):
+        q = self.p.get((series, n))
+        return q.get('mb_s_median_of_runs') if q else None
+
+    def runs(self, series, n):
+        q = self.p.get((series, n))
+        return q['runs_ns_median'] if q else []
+
+    def payloads(self):
+        return sorted({n for (_, n) in self.p})
+
+    def series(self, prefix=''):
+        return sorted({s for (s, _) in self.p if s.startswith(prefix)})
+
+    def best(self, prefix, n, exclude=()):
+        """(variant, ns) of the fastest series named prefix+variant at payload n."""
+        best = None
+        for s in self.series(prefix):
+            v = s[len(prefix):]
+            if any(s.startswith(e) for e in exclude):
+                continue
+            t = self.ns(s, n)
+            if t is not None and (best is None or t < best[1]):
+                best = (v, t)
+        return best or (None, None)
+
+
+def run_ratios(v, a, b, n, invert=False):
+    """Per-run ratio of series a to series b at payload n (paired: the same run)."""
+    ra, rb = v.runs(a, n), v.runs(b, n)
+    out = [(y / x if invert else x / y) for x, y in zip(ra, rb) if x and y]
+    return [rnd(r) for r in out]
+
+
+def med(xs):
+    xs = [x for x in xs if x is not None]
+    return rnd(statistics.median(xs)) if xs else None
+
+
+def ratio(a, b):
+    if a is None or b is None or b == 0:
+        return None
+    return a / b
+
+
+def rnd(x, d=4):
+    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+        return None
+    return round(x, d)
+
+
+# ---- derived tables -----------------------------------------------------------------------
+
+def derive_null(v):
+    on = v.ns('null_ipc_roundtrip_trace_on', 0)
+    off = v.ns('null_ipc_roundtrip', 0)
+    raw = v.ns('raw_switch_roundtrip', 0)
+    return {
+        'null_ipc_roundtrip_ns': rnd(off, 2),
+        'null_ipc_roundtrip_ticks': rnd(v.ticks('null_ipc_roundtrip', 0), 1),
+        'null_ipc_roundtrip_trace_on_ns': rnd(on, 2),
+        'raw_switch_roundtrip_ns': rnd(raw, 2),
+        'raw_switch_roundtrip_ticks': rnd(v.ticks('raw_switch_roundtrip', 0), 1),
+        'number_key_call_ns': rnd(v.ns('number_key_call', 0), 2),
+        'null_over_raw_switch': rnd(ratio(off, raw)),
+        'trace_on_over_off': rnd(ratio(on, off)),
+        'paper_null_ipc_roundtrip_ns': PAPER['null_ipc_roundtrip_us'] * 1000,
+        'paper_over_this': rnd(ratio(PAPER['null_ipc_roundtrip_us'] * 1000, off), 1),
+    }
+
+
+def derive_oneway(v):
+    rows = []
+    for n in v.payloads():
+        best_v, best = v.best('copy_cold_', n, exclude=('copy_cold_drained_',))
+        bd_v, bd = v.best('copy_cold_drained_', n)
+        bh_v, bh = v.best('copy_hot_', n)
+        if n == 0:   # nothing is copied: no best copy
+            best_v = best = bd_v = bd = bh_v = bh = None
+        ipc = v.ns('ipc_cold', n)
+        runs_b = [rnd(a / b) for a, b in zip(v.runs('ipc_cold', n),
+                                             per_run_best(v, 'copy_cold_', n, ('copy_cold_drained_',))) if b]
+        hyb = v.ns('copy_cold_hybrid', n)
+        mem = v.ns('copy_cold_memcpy', n)
+        row = {
+            'payload_bytes': n,
+            'ipc_cold_ns': rnd(ipc, 2),
+            'best_copy_cold_variant': best_v,
+            'best_copy_cold_ns': rnd(best, 2),
+            'memcpy_cold_ns': rnd(mem, 2),
+            'hybrid_cold_ns': rnd(hyb, 2),
+            # Ratios: the median over runs of each run's ratio (both sides from the same,
+            # interleaved run); best copy = the fastest variant of that run.
+            'oneway_over_bcopy': med(runs_b) if n > 0 else None,
+            'oneway_over_memcpy': med(run_ratios(v, 'ipc_cold', 'copy_cold_memcpy', n)) if n > 0 else None,
+            'oneway_over_hybrid': med(run_ratios(v, 'ipc_cold', 'copy_cold_hybrid', n)) if n > 0 else None,
+            'overhead_pct': rnd((med(runs_b) - 1) * 100, 2) if n > 0 and runs_b else None,
+            'paper_overhead_pct': PAPER['oneway_overhead_pct'].get(n),
+            'fixed_overhead_ticks': rnd(v.ticks('ipc_cold', n) - v.ticks('copy_cold_hybrid', n), 1)
+            if v.ticks('copy_cold_hybrid', n) is not None else None,
+            'ipc_cold_drained_ns': rnd(v.ns('ipc_cold_drained', n), 2),
+            'best_copy_cold_drained_variant': bd_v,
+            'best_copy_cold_drained_ns': rnd(bd, 2),
+            'drained_over_bcopy': rnd(ratio(v.ns('ipc_cold_drained', n), bd)) if n > 0 else None,
+            'ipc_hot_ns': rnd(v.ns('ipc_hot', n), 2),
+            'best_copy_hot_variant': bh_v,
+            'best_copy_hot_ns': rnd(bh, 2),
+            'hot_over_bcopy': rnd(ratio(v.ns('ipc_hot', n), bh)) if n > 0 else None,
+            'fixed_overhead_hot_ticks': rnd(v.ticks('ipc_hot', n) - v.ticks('copy_hot_hybrid', n), 1)
+            if v.ticks('copy_hot_hybrid', n) is not None else None,
+            'runs_oneway_over_bcopy': runs_b if n > 0 else [],
+        }
+        rows.append(row)
+    return rows
+
+
+def per_run_best(v, prefix, n, exclude=()):
+    """The fastest copy of each run (by run median)."""
+    out = None
+    for s in v.series(prefix):
+        if any(s.startswith(e) for e in exclude):
+            continue
+        r = v.runs(s, n)
+        if not r:
+            continue
+        out = r if out is None else [min(a, b) for a, b in zip(out, r)]
+    return out or []
+
+
+def derive_echo(v, oneway):
+    rows = []
+    for n in v.payloads():
+        e, oh = v.ns('echo', n), v.ns('oneway_hot', n)
+        oc = oneway.ns('ipc_cold', n) if oneway else None
+        rows.append({'payload_bytes': n, 'echo_ns': rnd(e, 2), 'oneway_hot_ns': rnd(oh, 2),
+                     'oneway_cold_ns': rnd(oc, 2), 'echo_over_oneway_cold': rnd(ratio(e, oc)),
+                     'echo_over_oneway_hot': rnd(ratio(e, oh))})
+    return rows
+
+
+def derive_twohop(v):
+    rows = []
+    for n in v.payloads():
+        ne, ta, one = v.ns('nested', n), v.ns('tail', n), v.ns('onehop', n)
+        b = 1 - ta / ne if ne and ta else None
+        runs_b = [rnd(1 - t / x) for x, t in zip(v.runs('nested', n), v.runs('tail', n))]
+        row = {'payload_bytes': n, 'nested_ns': rnd(ne, 2), 'tail_ns': rnd(ta, 2), 'onehop_ns': rnd(one, 2),
+               # the median over runs of each run's benefit
+               'tailcall_benefit': med(runs_b), 'runs_tailcall_benefit': runs_b,
+               'paper_tailcall_benefit': (PAPER['tailcall_benefit_pct'][n] / 100
+                                          if n in PAPER['tailcall_benefit_pct'] else None),
+               # One invocation (with its switch) on average, from the 1-hop round trip;
+               # what the tail call's Return on a start key adds to a 1-hop round trip; what
+               # nesting (B's Call to C and C's Return to B) adds.
+               'per_invocation_ns': rnd(one / 2, 2) if one else None,
+               'tail_minus_onehop_ns': rnd(ta - one, 2) if ta and one else None,
+               'nested_minus_onehop_ns': rnd(ne - one, 2) if ne and one else None,
+               'switch_count_bound': TAILCALL_BOUND}
+        if n > 0:
+            row['nested_mb_s'] = rnd(n * 1e3 / ne, 3) if ne else None
+            row['tail_mb_s'] = rnd(n * 1e3 / ta, 3) if ta else None
+        rows.append(row)
+    return rows
+
+
+def derive_throughput(v):
+    rows = []
+    for n in v.payloads():
+        if n == 0:
+            continue
+        ipc = v.mb_s('ipc', n)
+        best_v, best_ns = v.best('copy_', n)
+        best = n * 1e3 / best_ns if best_ns else None
+        mem_ns = v.ns('copy_memcpy', n)
+        mem = n * 1e3 / mem_ns if mem_ns else None
+        hyb_ns = v.ns('copy_hybrid', n)
+        hyb = n * 1e3 / hyb_ns if hyb_ns else None
+        ipc_ns = v.ns('ipc', n)
+        runs_best = [rnd(b / a) for a, b in zip(v.runs('ipc', n), per_run_best(v, 'copy_', n)) if a]
+        # MB/s from the median time (the bandwidth of a typical transfer).
+        ipc_bw = n * 1e3 / ipc_ns if ipc_ns else None
+        paper = PAPER['table1'].get(n, (None,))[0]
+        rows.append({'payload_bytes': n, 'ipc_mb_s': rnd(ipc_bw, 2), 'ipc_ns': rnd(ipc_ns, 2),
+                     'best_copy_variant': best_v, 'best_copy_mb_s': rnd(best, 2),
+                     'memcpy_mb_s': rnd(mem, 2), 'hybrid_mb_s': rnd(hyb, 2),
+                     # the median over runs of each run's ratio of bandwidths
+                     'ipc_over_best_copy': med(runs_best),
+                     'ipc_over_memcpy': med(run_ratios(v, 'ipc', 'copy_memcpy', n, invert=True)),
+                     'ipc_over_hybrid': med(run_ratios(v, 'ipc', 'copy_hybrid', n, invert=True)),
+                     'fixed_overhead_ticks': rnd(v.ticks('ipc', n) - v.ticks('copy_hybrid', n), 1)
+                     if v.ticks('copy_hybrid', n) is not None else None,
+                     'paper_eros_mb_s': paper, 'this_over_paper': rnd(ratio(ipc_bw, paper), 1),
+                     'runs_ipc_over_best_copy': runs_best})
+    return rows
+
+
+def derive_spaces(v):
+    rows = []
+    for n in v.payloads():
+        ic, ec, ih, eh = (v.ns(s, n) for s in ('intra_cold', 'inter_cold', 'intra_hot', 'inter_hot'))
+        rows.append({'payload_bytes': n, 'intra_cold_ns': rnd(ic, 2), 'inter_cold_ns': rnd(ec, 2),
+                     'intra_hot_ns': rnd(ih, 2), 'inter_hot_ns': rnd(eh, 2),
+                     'inter_over_intra_cold': rnd(ratio(ec, ic)), 'inter_over_intra_hot': rnd(ratio(eh, ih))})
+    return rows
+
+
+# ---- writing ------------------------------------------------------------------------------
+
+STAT_KEYS = ['n', 'median', 'mean', 'p5', 'p95', 'stddev', 'min', 'max']
+
+
+def write_points_csv(path, exp):
+    cols = (['experiment', 'series', 'payload_bytes', 'ops_per_sample', 'ns_median_of_runs', 'runs_ns_median'] +
+            [f'ns_{k}' for k in STAT_KEYS] + [f'ticks_{k}' for k in STAT_KEYS] +
+            ['ticks_median_of_runs'] + [f'mb_s_{k}' for k in STAT_KEYS[1:]] + ['tracing'])
+    with open(path, 'w', newline='') as f:
+        w = csv.writer(f)
+        w.writerow(cols)
+        for q in exp['points']:
+            row = [exp['experiment'], q['series'], q['payload_bytes'], q['ops_per_sample'],
+                   rnd(q['ns_median_of_runs'], 3), ';'.join(f'{x:.3f}' for x in q['runs_ns_median'])]
+            row += [rnd(q['ns'][k], 3) for k in STAT_KEYS]
+            row += [rnd(q['ticks'][k], 3) for k in STAT_KEYS]
+            row += [rnd(q['ticks_median_of_runs'], 3)]
+            row += [rnd(q['mb_s'][k], 3) if 'mb_s' in q else '' for k in STAT_KEYS[1:]]
+            row += ['on' if q['series'].endswith('trace_on') else 'off']
+            w.writerow(row)
+
+
+def write_table_csv(path, rows):
+    if not rows:
+        return
+    cols = list(rows[0].keys())
+    with open(path, 'w', newline='') as f:
+        w = csv.writer(f)
+        w.writerow(cols)
+        for r in rows:
+            w.writerow([';'.join(str(x) for x in r[c]) if isinstance(r[c], list) else
+                        ('' if r[c] is None else r[c]) for c in cols])
+
+
+def dump(path, obj):
+    with open(path, 'w') as f:
+        json.dump(obj, f, indent=1)
+        f.write('\n')
+
+
+# ---- baselines ------------------------------------------------------------------------------
+
+def load_baselines(out):
+    path = os.path.join(out, 'baselines.csv')
+    if not os.path.exists(path):
+        return None
+    rows = {}
+    with open(path) as f:
+        for r in csv.DictReader(f):
+            try:
+                val = float(r['mb_s_median']) if r.get('ok', 'true') == 'true' and r['mb_s_median'] else None
+            except ValueError:
+                val = None
+            rows[(r['transport'], r['mode'], r['placement'], int(r['payload_bytes']))] = val
+    return rows
+
+
+# ---- plots --------------------------------------------------------------------------------
+
+def gnuplot_available():
+    return shutil.which('gnuplot') is not None
+
+
+def plot(out, name, title, xlabel, ylabel, series, logx=True, logy=True, extra=''):
+    """series: list of (label, [(x, y)], style). Writes NAME.dat, NAME.gp, NAME.svg, NAME.png."""
+    plots_dir = os.path.join(out, 'plots')
+    os.makedirs(plots_dir, exist_ok=True)
+    dat = os.path.join(plots_dir, f'{name}.dat')
+    with open(dat, 'w') as f:
+        for i, (label, pts, _) in enumerate(series):
+            f.write(f'# {i}: {label}\n')
+            for x, y in pts:
+                if x is not None and y is not None and (not logy or y > 0) and (not logx or x > 0):
+                    f.write(f'{x} {y}\n')
+            f.write('\n\n')
+    cmds = []
+    for term, ext in (('svg size 1000,560 dynamic noenhanced font "sans,12" background rgb "white"', 'svg'),
+                      ('pngcairo size 1000,560 noenhanced font "sans,11"', 'png')):
+        lines = [f'set terminal {term}', f'set output "{os.path.join(out, name + "." + ext)}"',
+                 f'set title "{title}"', f'set xlabel "{xlabel}"', f'set ylabel "{ylabel}"',
+                 'set key outside right top', 'set grid']
+        if logx:
+            lines.append('set logscale x 2')
+            lines.append('set xtics ("1 B" 1, "4 B" 4, "16 B" 16, "64 B" 64, "256 B" 256, "1 KB" 1024, '
+                         '"4 KB" 4096, "16 KB" 16384, "64 KB" 65536)')
+        if logy:
+            lines.append('set logscale y 10')
+        xs = [x for _, pts, _ in series for x, y in pts if x is not None and y is not None and x > 0]
+        if logx and xs and 'xrange' not in extra:
+            lines.append(f'set xrange [{min(xs) / 1.3}:{max(xs) * 1.3}]')
+        if extra:
+            lines.append(extra)
+        plots = []
+        for i, (label, pts, style) in enumerate(series):
+            if not any(x is not None and y is not None for x, y in pts):
+                continue
+            plots.append(f'"{dat}" index {i} using 1:2 with {style} title "{label}"')
+        if not plots:
+            return None
+        lines.append('plot ' + ', \\\n     '.join(plots))
+        cmds.append('\n'.join(lines))
+    gp = os.path.join(plots_dir, f'{name}.gp')
+    with open(gp, 'w') as f:
+        f.write('\n\n'.join(cmds) + '\n')
+    if not gnuplot_available():
+        return None
+    r = subprocess.run(['gnuplot', gp], capture_output=True, text=True, timeout=60)
+    if r.returncode != 0:
+        warn(f'gnuplot failed for {name}: {r.stderr.strip()[:300]}')
+        return None
+    return name
+
+
+# ---- report -------------------------------------------------------------------------------
+
+def fmt(x, d=2, unit=''):
+    if x is None:
+        return '—'
+    if isinstance(x, str):
+        return x
+    if abs(x) >= 1e5:
+        return f'{x:,.0f}{unit}'
+    return f'{x:,.{d}f}{unit}'
+
+
+def md_table(header, rows):
+    s = '| ' + ' | '.join(header) + ' |\n|' + '|'.join('---' for _ in header) + '|\n'
+    for r in rows:
+        s += '| ' + ' | '.join(fmt(c) if not isinstance(c, str) else c for c in r) + ' |\n'
+    return s
+
+
+def size_label(n):
+    if n >= 1024 and n % 1024 == 0:
+        return f'{n // 1024} KB'
+    return f'{n} B'
+
+
+# ---- main ---------------------------------------------------------------------------------
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--build', default='build')
+    ap.add_argument('--quick', action='store_true', help='fewer samples: the whole run in under 90 s')
+    ap.add_argument('--out', default='results')
+    ap.add_argument('--only', default='', help='comma-separated experiment names (default: all)')
+    ap.add_argument('--repeats', type=int, default=0,
+                    help='runs of the kernel experiments (default 1 quick, 5 full)')
+    ap.add_argument('--samples', type=int, default=0, help='samples per point (kernel experiments)')
+    args = ap.parse_args()
+
+    t_start = time.time()
+    only = [x.strip() for x in args.only.split(',') if x.strip()] or list(ALL_EXPERIMENTS)
+    for x in only:
+        if x not in ALL_EXPERIMENTS:
+            ap.error(f'unknown experiment {x!r}; known: {", ".join(ALL_EXPERIMENTS)}')
+    repeats = args.repeats or (1 if args.quick else 5)
+    out = args.out
+    os.makedirs(out, exist_ok=True)
+    raw_dir = os.path.join(out, 'raw')
+    os.makedirs(raw_dir, exist_ok=True)
+    build = args.build
+    kernel_bin = os.path.join(build, 'bench', 'repro', 'eros-repro-kernel')
+    copy_bin = os.path.join(build, 'bench', 'copy', 'eros-copybench')
+    base_bin = os.path.join(build, 'bench', 'baselines', 'eros-baselines')
+    kernel_exps = [e for e in KERNEL_EXPERIMENTS if e in only]
+    quick = ['--quick'] if args.quick else []
+    missing = {}
+
+    stages = [('environment', 1)]
+    if kernel_exps:
+        stages += [(f'kernel run {i + 1}/{repeats}', 3 if args.quick else 6) for i in range(repeats)]
+    if 'copy' in only:
+        stages.append(('copy (eros-copybench)', 2 if args.quick else 40))
+    if 'baselines' in only:
+        stages.append(('baselines (eros-baselines)', 10 if args.quick else 60))
+    stages.append(('tables, plots, report', 3))
+    bar = Bar(stages)
+
+    # -- environment
+    bar.begin('environment')
+    env = {'driver': {'argv': sys.argv, 'quick': args.quick, 'repeats': repeats, 'only': only,
+                      'python': platform.python_version(),
+                      'date': datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'),
+                      'gnuplot': None}}
+    if gnuplot_available():
+        r = subprocess.run(['gnuplot', '--version'], capture_output=True, text=True)
+        env['driver']['gnuplot'] = r.stdout.strip()
+    if os.access(kernel_bin, os.X_OK):
+        r = subprocess.run([kernel_bin, '--env_only', '--out', raw_dir], capture_output=True, text=True, timeout=120)
+        kenv = load_json(os.path.join(raw_dir, 'env_kernel.json'))
+        if kenv:
+            env.update(kenv)
+        else:
+            warn(f'eros-repro-kernel --env_only failed: {r.stderr.strip()[:300]}')
+    else:
+        missing['eros-repro-kernel'] = f'{kernel_bin} not built'
+    env['tracing'] = ('off in every benchmark domain (sim::Options.trace = false and '
+                      'System::set_tracing(false)); the null experiment also measures the '
+                      'null IPC with tracing on, reported apart as null_ipc_roundtrip_trace_on')
+    env['paper_machine'] = ('120 MHz Pentium, 256 KB synchronous-burst L2, 16 MB EDO memory, '
+                            'TYAN Titan-III (EROS, 1996-97)')
+    dump(os.path.join(out, 'env.json'), env)
+    bar.end()
+
+    # -- kernel experiments
+    kernel = {}
+    if kernel_exps and 'eros-repro-kernel' not in missing:
+        runs = {e: [] for e in kernel_exps}
+        for i in range(repeats):
+            name = f'kernel run {i + 1}/{repeats}'
+            bar.begin(name)
+            rdir = os.path.join(raw_dir, f'kernel-run{i + 1}')
+            os.makedirs(rdir, exist_ok=True)
+            cmd = [kernel_bin, '--out', rdir, '--only', ','.join(kernel_exps)] + quick
+            if args.samples:
+                cmd += ['--samples', str(args.samples)]
+            try:
+                rc, _, err = run_with_progress(cmd, bar, name, timeout=600)
+            except subprocess.TimeoutExpired:
+                rc, err = -1, 'timed out'
+            if rc != 0:
+                warn(f'eros-repro-kernel failed (exit {rc}): {err.strip()[-500:]}')
+            for e in kernel_exps:
+                j = load_json(os.path.join(rdir, f'{e}.json'))
+                if j:
+                    runs[e].append(j)
+            bar.end()
+        for e in kernel_exps:
+            if runs[e]:
+                kernel[e] = combine_runs(runs[e])
+            else:
+                missing[e] = 'eros-repro-kernel wrote no result'
+
+    # -- copy family
+    copy_summary = None
+    if 'copy' in only:
+        bar.begin('copy (eros-copybench)')
+        if os.access(copy_bin, os.X_OK):
+            try:
+                r = subprocess.run([copy_bin, '--out', out] + quick, capture_output=True, text=True,
+                                   timeout=80 if args.quick else 600)
+                if r.returncode != 0:
+                    warn(f'eros-copybench failed (exit {r.returncode}): {r.stderr.strip()[-500:]}')
+            except subprocess.TimeoutExpired:
+                warn('eros-copybench timed out')
+            copy_summary = load_json(os.path.join(out, 'copy_summary.json'))
+            if copy_summary is None:
+                missing['copy'] = 'eros-copybench wrote no copy_summary.json'
+        else:
+            missing['copy'] = f'{copy_bin} not built (the copy family is not there yet)'
+        bar.end('done' if 'copy' not in missing else 'missing')
+
+    # -- Linux baselines
+    baselines = None
+    if 'baselines' in only:
+        bar.begin('baselines (eros-baselines)')
+        if os.access(base_bin, os.X_OK):
+            try:
+                rc, _, err = run_with_progress([base_bin, '--out', out] + quick, bar, 'baselines',
+                                               timeout=80 if args.quick else 900)
+                if rc != 0:
+                    warn(f'eros-baselines failed (exit {rc}): {err.strip()[-500:]}')
+            except subprocess.TimeoutExpired:
+                warn('eros-baselines timed out')
+            baselines = load_baselines(out)
+            if baselines is None:
+                missing['baselines'] = 'eros-baselines wrote no baselines.csv'
+        else:
+            missing['baselines'] = f'{base_bin} not built'
+        bar.end('done' if 'baselines' not in missing else 'missing')
+
+    # -- derived tables, files
+    bar.begin('tables, plots, report')
+    views = {e: View(kernel.get(e)) for e in KERNEL_EXPERIMENTS}
+    derived = {}
+    if 'null' in kernel:
+        derived['null'] = derive_null(views['null'])
+    if 'oneway' in kernel:
+        derived['oneway'] = derive_oneway(views['oneway'])
+    if 'echo' in kernel:
+        derived['echo'] = derive_echo(views['echo'], views['oneway'] if 'oneway' in kernel else None)
+    if 'twohop' in kernel:
+        derived['twohop'] = derive_twohop(views['twohop'])
+    if 'throughput' in kernel:
+        derived['throughput'] = derive_throughput(views['throughput'])
+    if 'spaces' in kernel:
+        derived['spaces'] = derive_spaces(views['spaces'])
+    for e, exp in kernel.items():
+        exp['derived'] = derived.get(e)
+        exp['method'] = ('medians over samples, timer overhead subtracted, warm-up discarded, '
+                         f'pinned to CPU {exp.get("cpu")}; {exp["runs"]} run(s): each point gives '
+                         'the median over runs of its median (ns_median_of_runs) and the '
+                         'statistics of the middle run')
+        dump(os.path.join(out, f'{e}.json'), exp)
+        write_points_csv(os.path.join(out, f'{e}.csv'), exp)
+        if isinstance(derived.get(e), list):
+            write_table_csv(os.path.join(out, f'{e}_table.csv'), derived[e])
+
+    # table1.csv
+    table1 = []
+    thr = {r['payload_bytes']: r for r in derived.get('throughput', [])}
+    for n in TABLE1_PAYLOADS:
+        paper = PAPER['table1'].get(n, (None,) * 5)
+        row = {'payload_bytes': n, 'eros_paper_mb_s': paper[0],
+               'eros_mb_s': thr.get(n, {}).get('ipc_mb_s')}
+        for i, t in enumerate(TABLE1_COLUMNS[1:], start=1):
+            row[f'{t}_paper_mb_s'] = paper[i]
+            row[f'{t}_mb_s'] = rnd(baselines.get((t, 'stream', 'one_core', n)), 3) if baselines else None
+        # More columns: the request/reply match, two cores, and the ratios to the paper.
+        row['eros_over_paper'] = rnd(ratio(row['eros_mb_s'], paper[0]), 2)
+        for t in TABLE1_COLUMNS[1:]:
+            row[f'{t}_rr_small_mb_s'] = rnd(baselines.get((t, 'rr_small', 'one_core', n)), 3) if baselines else None
+        for t in TABLE1_COLUMNS[1:]:
+            row[f'{t}_two_cores_mb_s'] = rnd(baselines.get((t, 'stream', 'two_cores', n)), 3) if baselines else None
+        row['eros_over_pipe'] = rnd(ratio(row['eros_mb_s'], row['pipe_mb_s']), 2)
+        row['eros_over_pipe_rr_small'] = rnd(ratio(row['eros_mb_s'], row['pipe_rr_small_mb_s']), 2)
+        row['best_copy_mb_s'] = thr.get(n, {}).get('best_copy_mb_s')
+        table1.append(row)
+    if 'throughput' in kernel or baselines:
+        write_table_csv(os.path.join(out, 'table1.csv'), table1)
+
+    # summary.json
+    summary = build_summary(derived, copy_summary, env, args, repeats, missing, out)
+    dump(os.path.join(out, 'summary.json'), summary)
+
+    # plots
+    figures = make_plots(out, derived, views, baselines, copy_summary)
+    # report
+    write_report(out, env, summary, derived, table1, baselines, copy_summary, figures, missing, args, repeats,
+                 time.time() - t_start, kernel)
+    bar.end()
+    bar.finish()
+    took = time.time() - t_start
+    summary['wall_seconds'] = round(took, 1)
+    dump(os.path.join(out, 'summary.json'), summary)
+    print_headline(summary, out, took)
+    return 0
+
+
+def build_summary(derived, copy_summary, env, args, repeats, missing, out):
+    s = {}
+    envm = env.get('environment', {}) if isinstance(env.get('environment'), dict) else {}
+    cpu = envm.get('cpu', {}) if isinstance(envm.get('cpu'), dict) else {}
+    s['cpu_model'] = cpu.get('model')
+    s['cpu'] = {k: cpu.get(k) for k in ('vendor', 'family', 'model_number', 'stepping')} if cpu else None
+    s['cpu_flags'] = cpu.get('flags')
+    s['commit'] = envm.get('git_commit')
+    s['tsc_ghz'] = env.get('tsc_ghz')
+    s['quick'] = args.quick
+    s['repeats'] = repeats
+    s['tracing'] = 'off (null_ipc_roundtrip_trace_on_ns: on)'
+    n = derived.get('null', {})
+    s['null_ipc_roundtrip_ns'] = n.get('null_ipc_roundtrip_ns')
+    s['null_ipc_roundtrip_trace_on_ns'] = n.get('null_ipc_roundtrip_trace_on_ns')
+    s['raw_switch_roundtrip_ns'] = n.get('raw_switch_roundtrip_ns')
+    s['null_over_raw_switch'] = n.get('null_over_raw_switch')
+    s['number_key_call_ns'] = n.get('number_key_call_ns')
+    ow = derived.get('oneway', [])
+    s['oneway_over_bcopy'] = {str(r['payload_bytes']): r['oneway_over_bcopy'] for r in ow if r['payload_bytes'] > 0} or None
+    s['oneway_over_memcpy'] = {str(r['payload_bytes']): r['oneway_over_memcpy'] for r in ow if r['payload_bytes'] > 0} or None
+    s['oneway_over_hybrid'] = {str(r['payload_bytes']): r['oneway_over_hybrid'] for r in ow if r['payload_bytes'] > 0} or None
+    s['oneway_best_copy_variant'] = {str(r['payload_bytes']): r['best_copy_cold_variant'] for r in ow if r['payload_bytes'] > 0} or None
+    s['oneway_fixed_overhead_ticks'] = {str(r['payload_bytes']): r['fixed_overhead_ticks'] for r in ow} or None
+    th = derived.get('twohop', [])
+    s['twohop_tailcall_benefit'] = {str(r['payload_bytes']): r['tailcall_benefit'] for r in th} or None
+    tp = {r['payload_bytes']: r for r in derived.get('throughput', [])}
+    t64 = tp.get(65536, {})
+    s['throughput_64k_over_memcpy'] = t64.get('ipc_over_memcpy')
+    s['throughput_64k_over_best_copy'] = t64.get('ipc_over_best_copy')
+    s['throughput_64k_best_copy_variant'] = t64.get('best_copy_variant')
+    s['throughput_64k_ipc_mb_s'] = t64.get('ipc_mb_s')
+    cs = copy_summary or {}
+    for k in ('hybrid_vs_libc_worst', 'hybrid_vs_libc_geomean', 'hybrid_vs_hw_worstclass', 'hw_worst_cell'):
+        s[k] = cs.get(k)
+    s['hybrid_vs_libc_alias4k'] = alias4k(out) if copy_summary else None
+    s['hybrid_vs_libc_alias4k_note'] = ('superseded by issue 8 (hybrid_vs_libc_worst / _geomean / '
+                                        'hybrid_vs_hw_worstclass); kept for issue 4: hybrid / memcpy, '
+                                        'worst size at (dst - src) mod 4096 = 4080, cold destination')
+    # The judged figures.
+    judged = {}
+    ge4k = [r for r in ow if r['payload_bytes'] >= 4096 and r['oneway_over_bcopy'] is not None]
+    if ge4k:
+        worst = max(ge4k, key=lambda r: r['oneway_over_bcopy'])
+        judged['oneway_over_bcopy_ge_4k'] = {
+            'worst': worst['oneway_over_bcopy'], 'worst_payload': worst['payload_bytes'],
+            'target': f'<= {TARGET_ONEWAY_OVER_BCOPY} at every payload >= 4 KB',
+            'met': all(r['oneway_over_bcopy'] <= TARGET_ONEWAY_OVER_BCOPY for r in ge4k),
+            'by_payload': {str(r['payload_bytes']): r['oneway_over_bcopy'] for r in ge4k},
+            'best_copy_variant': {str(r['payload_bytes']): r['best_copy_cold_variant'] for r in ge4k},
+            'over_hybrid': {str(r['payload_bytes']): r['oneway_over_hybrid'] for r in ge4k},
+            'over_memcpy': {str(r['payload_bytes']): r['oneway_over_memcpy'] for r in ge4k},
+            'runs': {str(r['payload_bytes']): r['runs_oneway_over_bcopy'] for r in ge4k}}
+    if t64:
+        judged['throughput_64k_over_copy'] = {
+            'value': t64.get('ipc_over_best_copy'), 'best_copy_variant': t64.get('best_copy_variant'),
+            'over_memcpy': t64.get('ipc_over_memcpy'), 'over_hybrid': t64.get('ipc_over_hybrid'),
+            'target': f'>= {TARGET_THROUGHPUT_64K} x the copy bandwidth for the same buffers (best copy)',
+            'met': (t64.get('ipc_over_best_copy') or 0) >= TARGET_THROUGHPUT_64K,
+            'runs': t64.get('runs_ipc_over_best_copy')}
+    th0 = next((r for r in th if r['payload_bytes'] == 0), None)
+    if th0 and th0['tailcall_benefit'] is not None:
+        judged['twohop_tailcall_benefit_0b'] = {
+            'value': th0['tailcall_benefit'], 'bound': TAILCALL_BOUND,
+            'target': f'within {TAILCALL_TOLERANCE * 100:.0f} points of {TAILCALL_BOUND}',
+            'met': abs(th0['tailcall_benefit'] - TAILCALL_BOUND) <= TAILCALL_TOLERANCE + 1e-9,
+            'runs': th0['runs_tailcall_benefit'],
+            'nested_ns': th0['nested_ns'], 'tail_ns': th0['tail_ns'], 'onehop_ns': th0['onehop_ns']}
+    s['judged'] = judged
+    s['missing'] = missing
+    s['paper'] = {'null_ipc_roundtrip_ns': PAPER['null_ipc_roundtrip_us'] * 1000,
+                  'oneway_over_bcopy': {str(k): round(1 + v / 100, 4) for k, v in PAPER['oneway_overhead_pct'].items()},
+                  'twohop_tailcall_benefit': {str(k): v / 100 for k, v in PAPER['tailcall_benefit_pct'].items()}}
+    return s
+
+
+def alias4k(out):
+    path = os.path.join(out, 'copy.csv')
+    if not os.path.exists(path):
+        return None
+    t = {}
+    with open(path) as f:
+        for r in csv.DictReader(f):
+            if r.get('destination') == 'cold' and r.get('class') == '4080' and int(r['size']) > 0:
+                t.setdefault(int(r['size']), {})[r['variant']] = float(r['median_ticks'])
+    worst = None
+    for n, v in t.items():
+        if 'hybrid' in v and 'memcpy' in v and v['memcpy'] > 0:
+            q = max(v['hybrid'], 0.5) / max(v['memcpy'], 0.5)
+            worst = q if worst is None else max(worst, q)
+    return rnd(worst)
+
+
+def make_plots(out, derived, views, baselines, copy_summary):
+    figs = {}
+    ow = derived.get('oneway')
+    if ow:
+        pts = lambda key: [(r['payload_bytes'], r[key]) for r in ow]
+        figs['fig3'] = plot(out, 'fig3', 'Figure 3: one-way IPC vs copy, cold destination (this machine)',
+                            'payload', 'ns per operation',
+                            [('one-way IPC (Call n B + Return), cold', pts('ipc_cold_ns'), 'linespoints lw 2 pt 7'),
+                             ('best copy, cold (fastest variant per payload)', pts('best_copy_cold_ns'), 'linespoints lw 2 pt 5'),
+                             ('memcpy, cold', pts('memcpy_cold_ns'), 'linespoints pt 4'),
+                             ('hybrid (the copy the kernel uses), cold', pts('hybrid_cold_ns'), 'linespoints pt 6'),
+                             ('one-way IPC, hot destination', pts('ipc_hot_ns'), 'linespoints dt 2 pt 1')])
+    ec = derived.get('echo')
+    if ec:
+        pts = lambda key: [(r['payload_bytes'], r[key]) for r in ec]
+        figs['fig4'] = plot(out, 'fig4', 'Figure 4: one-way vs echo IPC, round trip (this machine)',
+                            'payload', 'ns per round trip',
+                            [('one-way, cold destination', pts('oneway_cold_ns'), 'linespoints lw 2 pt 7'),
+                             ('echo (hot)', pts('echo_ns'), 'linespoints lw 2 pt 5'),
+                             ('one-way, hot destination', pts('oneway_hot_ns'), 'linespoints dt 2 pt 1')])
+    th = derived.get('twohop')
+    if th:
+        pts = lambda key: [(r['payload_bytes'], r[key]) for r in th]
+        figs['fig5'] = plot(out, 'fig5', 'Figure 5: 2-hop IPC, nested vs tail call (this machine)',
+                            'payload', 'ns per 2-hop round trip',
+                            [('nested (4 invocations)', pts('nested_ns'), 'linespoints lw 2 pt 7'),
+                             ('tail call (3 invocations)', pts('tail_ns'), 'linespoints lw 2 pt 5'),
+                             ('1 hop (2 invocations)', pts('onehop_ns'), 'linespoints dt 2 pt 1')])
+        figs['fig5_benefit'] = plot(out, 'fig5_benefit', 'Figure 5: tail-call benefit (this machine vs paper)',
+                                    'payload', 'benefit = 1 - tail / nested',
+                                    [('this machine (0 B plotted at 1)',
+                                      [(r['payload_bytes'] or 1, r['tailcall_benefit']) for r in th],
+                                      'linespoints lw 2 pt 7'),
+                                     ('paper', [(1, 0.2525), (512, 0.0934)], 'points pt 5 ps 2'),
+                                     ('switch-count bound (0.25)', [(1, 0.25), (65536, 0.25)], 'lines dt 2 lw 2')],
+                                    logy=False,
+                                    extra='set xrange [0.8:90000]\nset yrange [0:0.3]\n'
+                                          'set xtics ("0 B" 1, "16 B" 16, "64 B" 64, "256 B" 256, "1 KB" 1024, '
+                                          '"4 KB" 4096, "16 KB" 16384, "64 KB" 65536)')
+    tp = derived.get('throughput')
+    if tp:
+        series = [('EROS IPC (this machine)', [(r['payload_bytes'], r['ipc_mb_s']) for r in tp], 'linespoints lw 2 pt 7'),
+                  ('best copy, same buffers', [(r['payload_bytes'], r['best_copy_mb_s']) for r in tp], 'linespoints dt 2 pt 1')]
+        if baselines:
+            for t, lab in (('pipe', 'Linux pipe'), ('udp', 'UDP loopback'), ('tcp', 'TCP loopback'),
+                           ('tcp_nodelay', 'TCP_NODELAY')):
+                series.append((f'{lab} (stream, one core)',
+                               [(n, baselines.get((t, 'stream', 'one_core', n))) for n in TABLE1_PAYLOADS],
+                               'linespoints pt 4'))
+            series.append(('Linux pipe (request/reply, one core)',
+                           [(n, baselines.get(('pipe', 'rr_small', 'one_core', n))) for n in TABLE1_PAYLOADS],
+                           'linespoints dt 3 pt 6'))
+        series.append(('EROS IPC (paper, 120 MHz Pentium)',
+                       [(n, PAPER['table1'][n][0]) for n in TABLE1_PAYLOADS if n in PAPER['table1']],
+                       'linespoints dt 4 pt 9'))
+        figs['fig6'] = plot(out, 'fig6', 'Figure 6: IPC throughput (this machine)', 'payload', 'MB/s (1 MB = 10^6 B)',
+                            series)
+    sp = derived.get('spaces')
+    if sp:
+        pts = lambda key: [(r['payload_bytes'] or 1, r[key]) for r in sp]
+        figs['spaces'] = plot(out, 'spaces', 'Intra-space vs inter-space one-way IPC (0 B plotted at 1 B)',
+                              'payload', 'ns per round trip',
+                              [('intra-space, cold', pts('intra_cold_ns'), 'linespoints lw 2 pt 7'),
+                               ('inter-space, cold', pts('inter_cold_ns'), 'linespoints lw 2 pt 5'),
+                               ('intra-space, hot', pts('intra_hot_ns'), 'linespoints dt 2 pt 6'),
+                               ('inter-space, hot', pts('inter_hot_ns'), 'linespoints dt 2 pt 4')])
+    if copy_summary and os.path.exists(os.path.join(out, 'fig2.svg')):
+        figs['fig2'] = 'fig2'
+    return figs
+
+
+def write_report(out, env, summary, derived, table1, baselines, copy_summary, figures, missing, args, repeats,
+                 elapsed, kernel):
+    e = env.get('environment', {}) if isinstance(env.get('environment'), dict) else {}
+    L = []
+    L.append('# Reproduction: "The Measured Performance of a Fast Local IPC" on this machine\n')
+    L.append('Generated by `tools/repro.py` (`./eros repro%s`). How to read it: '
+             '`docs/reproduction.md`. The paper\'s numbers are reference columns only.\n'
+             % (' --quick' if args.quick else ''))
+    L.append('## Environment\n')
+    rows = []
+    cpu = e.get('cpu', {}) if isinstance(e.get('cpu'), dict) else {}
+    if cpu:
+        rows.append(['CPU', f'{cpu.get("model")} ({cpu.get("vendor")}, family {cpu.get("family")} model '
+                            f'{cpu.get("model_number")} stepping {cpu.get("stepping")})'])
+        rows.append(['CPU flags', ', '.join(f'{k}={"yes" if v else "no"}' for k, v in cpu.get('flags', {}).items())])
+    if 'caches' in e:
+        rows.append(['caches', ', '.join(f'L{c.get("level")} {c.get("type")} {c.get("size")}'
+                                         for c in e['caches'] if isinstance(c, dict))])
+    for k in ('kernel', 'virtualisation', 'compiler', 'git_commit', 'date', 'cpus_online', 'cpus_allowed'):
+        if k in e:
+            v = e[k]
+            rows.append([k, json.dumps(v) if not isinstance(v, str) else v])
+    for k in ('tsc_ghz', 'tsc_source', 'timer_overhead_ticks', 'pinned_cpu'):
+        if k in env:
+            rows.append([k, str(env[k])])
+    if 'copy_tuning' in env:
+        ct = dict(env['copy_tuning'])
+        if 'hw_avoid' in ct and len(str(ct['hw_avoid'])) > 80:
+            ct['hw_avoid'] = str(ct['hw_avoid'])[:80] + '…'
+        rows.append(['copy tuning', json.dumps(ct)])
+    rows.append(['mode', ('quick' if args.quick else 'full') + f', {repeats} run(s) of the kernel experiments'])
+    rows.append(['tracing', env.get('tracing', '')])
+    rows.append(['wall time', f'{elapsed:.1f} s (before this report)'])
+    L.append(md_table(['', 'value'], [[a, b.replace('|', '\\|')] for a, b in rows]))
+    if missing:
+        L.append('\n**Not measured in this run:** ' + '; '.join(f'`{k}`: {v}' for k, v in missing.items()) + '\n')
+
+    # judged
+    L.append('\n## The judged figures\n')
+    jr = []
+    j = summary.get('judged', {})
+    if 'oneway_over_bcopy_ge_4k' in j:
+        x = j['oneway_over_bcopy_ge_4k']
+        jr.append(['one-way IPC ÷ best copy (cold), every payload ≥ 4 KB', f'≤ {TARGET_ONEWAY_OVER_BCOPY}',
+                   f'worst {x["worst"]:.3f} at {size_label(x["worst_payload"])}', 'met' if x['met'] else '**not met**'])
+    if 'throughput_64k_over_copy' in j:
+        x = j['throughput_64k_over_copy']
+        jr.append(['IPC throughput at 64 KB ÷ copy bandwidth (same buffers, best copy)', f'≥ {TARGET_THROUGHPUT_64K}',
+                   f'{x["value"]:.3f} ({x["best_copy_variant"]}; ÷ memcpy {fmt(x["over_memcpy"], 3)})',
+                   'met' if x['met'] else '**not met**'])
+    if 'twohop_tailcall_benefit_0b' in j:
+        x = j['twohop_tailcall_benefit_0b']
+        jr.append(['2-hop tail-call benefit at 0 B', f'{TAILCALL_BOUND:.2f} ± {TAILCALL_TOLERANCE:.2f}',
+                   f'{x["value"]:.3f} (runs: {", ".join(f"{v:.3f}" for v in x["runs"])})',
+                   'met' if x['met'] else '**not met**'])
+    L.append(md_table(['figure', 'target', 'this machine', ''], jr))
+    L.append('\nWhy a figure falls short, where it does, is measured below (fixed overhead per IPC, '
+             'the best copy variant, the decomposition of the 2-hop times) and discussed in '
+             '`docs/reproduction.md`.\n')
+
+    # null
+    if 'null' in derived:
+        d = derived['null']
+        L.append('\n## Null IPC and the floor\n')
+        L.append(md_table(['quantity', 'paper', 'this machine', 'ratio (paper ÷ this)'], [
+            ['null IPC round trip (Call + Return, 0 B), tracing off', '4,900 ns', fmt(d['null_ipc_roundtrip_ns'], 1, ' ns'),
+             fmt(d['paper_over_this'], 1, '×')],
+            ['null IPC round trip, tracing on', '—', fmt(d['null_ipc_roundtrip_trace_on_ns'], 1, ' ns'), '—'],
+            ['raw Boost.Context switch round trip (2 switches)', '—', fmt(d['raw_switch_roundtrip_ns'], 1, ' ns'), '—'],
+            ['null IPC ÷ raw switch round trip', '—', fmt(d['null_over_raw_switch'], 2), '—'],
+            ['Number-key call (null system call, no switch)', '—', fmt(d['number_key_call_ns'], 1, ' ns'), '—'],
+            ['user/supervisor crossing, round trip', '1,200 ns', 'none (hosted: the trap is a call)', '—'],
+        ]))
+        L.append(f'\nTicks: null IPC {fmt(d["null_ipc_roundtrip_ticks"], 1)}, raw switch '
+                 f'{fmt(d["raw_switch_roundtrip_ticks"], 1)}.\n')
+
+    if 'oneway' in derived:
+        L.append('\n## Figure 3: one-way IPC vs copy (cold destination)\n')
+        if figures.get('fig3'):
+            L.append('![Figure 3](fig3.svg) ([PNG](fig3.png))\n')
+        rows = []
+        for r in derived['oneway']:
+            n = r['payload_bytes']
+            p = r['paper_overhead_pct']
+            best_cell = (f'{fmt(r["best_copy_cold_ns"], 1)} ({r["best_copy_cold_variant"]})'
+                         if r['best_copy_cold_variant'] else '— (nothing to copy)')
+            rows.append([size_label(n), fmt(r['ipc_cold_ns'], 1), best_cell,
+                         fmt(1 + p / 100, 3) if p is not None else '—', fmt(r['oneway_over_bcopy'], 3),
+                         fmt(ratio(r['oneway_over_bcopy'], 1 + p / 100), 2) if p is not None and r['oneway_over_bcopy'] else '—',
+                         fmt(r['oneway_over_memcpy'], 3), fmt(r['oneway_over_hybrid'], 3),
+                         fmt(r['fixed_overhead_ticks'], 0), fmt(r['ipc_hot_ns'], 1), fmt(r['hot_over_bcopy'], 2),
+                         fmt(r['drained_over_bcopy'], 3)])
+        L.append(md_table(['payload', 'IPC ns', 'best copy ns (variant)', 'paper IPC÷bcopy', 'this IPC÷best copy',
+                           'ratio (this÷paper)', 'IPC÷memcpy', 'IPC÷hybrid', 'IPC − hybrid (ticks)',
+                           'IPC hot ns', 'hot IPC÷best hot copy', 'drained IPC÷best drained copy'], rows))
+        L.append('\nCold: every cache line the string lands on was flushed (clflush + mfence) before each '
+                 'IPC and before each copy, same buffers, (dst − src) mod 4096 = 0. *Drained*: an mfence '
+                 'after each operation inside the timed region, so each side pays for its cold stores. '
+                 '`IPC − hybrid`: one-way IPC time minus the time of the kernel\'s own copy (the hybrid) '
+                 'on the same bytes: the per-IPC fixed cost with a cold destination.\n')
+
+    if 'echo' in derived:
+        L.append('\n## Figure 4: one-way vs echo (round trip)\n')
+        if figures.get('fig4'):
+            L.append('![Figure 4](fig4.svg) ([PNG](fig4.png))\n')
+        L.append(md_table(['payload', 'one-way cold ns', 'one-way hot ns', 'echo ns', 'echo ÷ one-way cold',
+                           'paper'], [[size_label(r['payload_bytes']), fmt(r['oneway_cold_ns'], 1), fmt(r['oneway_hot_ns'], 1),
+                                       fmt(r['echo_ns'], 1), fmt(r['echo_over_oneway_cold'], 3),
+                                       'echo < one-way for small payloads' if r['payload_bytes'] in (16, 64, 256) else '—']
+                                      for r in derived['echo']]))
+
+    if 'twohop' in derived:
+        L.append('\n## Figure 5: 2-hop IPC, nested vs tail call\n')
+        if figures.get('fig5'):
+            L.append('![Figure 5](fig5.svg) ([PNG](fig5.png)) ![benefit](fig5_benefit.svg) ([PNG](fig5_benefit.png))\n')
+        rows = []
+        for r in derived['twohop']:
+            pb = r['paper_tailcall_benefit']
+            rows.append([size_label(r['payload_bytes']), fmt(r['nested_ns'], 1), fmt(r['tail_ns'], 1), fmt(r['onehop_ns'], 1),
+                         fmt(pb, 4) if pb is not None else '—', fmt(r['tailcall_benefit'], 4),
+                         fmt(ratio(r['tailcall_benefit'], pb), 2) if pb else '—',
+                         fmt(r['tail_minus_onehop_ns'], 1), fmt(r['nested_minus_onehop_ns'], 1)])
+        L.append(md_table(['payload', 'nested ns', 'tail ns', '1-hop ns', 'paper benefit', 'this benefit',
+                           'ratio (this÷paper)', 'tail − 1-hop ns', 'nested − 1-hop ns'], rows))
+        r16 = next((r for r in derived['twohop'] if r['payload_bytes'] == 16), None)
+        if r16:
+            imp = ratio(r16.get('tail_mb_s'), r16.get('nested_mb_s'))
+            L.append('\n2-hop bandwidth at 16 B:\n\n' + md_table(['', 'paper MB/s', 'this machine MB/s', 'ratio (this÷paper)'], [
+                ['nested', '1.61', fmt(r16.get('nested_mb_s'), 2), fmt(ratio(r16.get('nested_mb_s'), 1.61), 1)],
+                ['tail call', '2.16', fmt(r16.get('tail_mb_s'), 2), fmt(ratio(r16.get('tail_mb_s'), 2.16), 1)],
+                ['improvement', '34.1 %', fmt((imp - 1) * 100, 1, ' %') if imp else '—',
+                 fmt(ratio((imp - 1) * 100, 34.1), 2) if imp else '—']]))
+        L.append('\nThe switch-count bound: nested = 4 invocations and 4 switches, tail call = 3 and 3, so '
+                 'with equal cost per invocation the benefit is 1 − 3/4 = 25 %. `tail − 1-hop` is what '
+                 'B\'s Return on C\'s start key adds to a 1-hop round trip; `nested − 1-hop` is what B\'s '
+                 'Call to C and C\'s Return to B add; with equal invocations they would be ½ and 1 × the '
+                 '1-hop time.\n')
+
+    if table1:
+        L.append('\n## Figure 6 and Table 1: throughput (MB/s = 10^6 B/s)\n')
+        if figures.get('fig6'):
+            L.append('![Figure 6](fig6.svg) ([PNG](fig6.png))\n')
+        rows = []
+        for r in table1:
+            row = [size_label(r['payload_bytes'])]
+            for t in TABLE1_COLUMNS:
+                pv, tv = r[f'{t}_paper_mb_s'], r[f'{t}_mb_s']
+                row += [fmt(pv, 3) if pv is not None else '—', fmt(tv, 2), fmt(ratio(tv, pv), 1) if pv else '—']
+            rows.append(row)
+        hdr = ['payload']
+        for t in TABLE1_COLUMNS:
+            hdr += [f'{t} paper', f'{t} this', 'ratio']
+        L.append(md_table(hdr, rows))
+        L.append('\nLinux columns: ttcp-style streaming, both processes on one core (the paper\'s '
+                 'uniprocessor), `mb_s_median` of `eros-baselines`. The request/reply variant (client '
+                 'sends n bytes, server answers with a 4-byte code: the fair match for a Call whose '
+                 'Return carries an order code) and two-core figures:\n\n')
+        rows = []
+        for r in table1:
+            rows.append([size_label(r['payload_bytes']), fmt(r['eros_mb_s'], 2)] +
+                        [fmt(r[f'{t}_rr_small_mb_s'], 2) for t in TABLE1_COLUMNS[1:]] +
+                        [fmt(r[f'{t}_two_cores_mb_s'], 2) for t in TABLE1_COLUMNS[1:]] +
+                        [fmt(r['eros_over_pipe_rr_small'], 1)])
+        L.append(md_table(['payload', 'EROS', 'pipe rr', 'UDP rr', 'TCP rr', 'TCP_NODELAY rr',
+                           'pipe stream 2 cores', 'UDP 2c', 'TCP 2c', 'TCP_NODELAY 2c', 'EROS ÷ pipe rr'], rows))
+    if 'throughput' in derived:
+        L.append('\nIPC throughput beside the copy bandwidth for the same two buffers (back to back, hot):\n\n')
+        L.append(md_table(['payload', 'IPC MB/s', 'best copy MB/s (variant)', 'memcpy MB/s', 'IPC ÷ best copy',
+                           'IPC ÷ memcpy', 'IPC − hybrid (ticks)'],
+                          [[size_label(r['payload_bytes']), fmt(r['ipc_mb_s'], 1),
+                            f'{fmt(r["best_copy_mb_s"], 1)} ({r["best_copy_variant"]})', fmt(r['memcpy_mb_s'], 1),
+                            fmt(r['ipc_over_best_copy'], 3), fmt(r['ipc_over_memcpy'], 3),
+                            fmt(r['fixed_overhead_ticks'], 0)] for r in derived['throughput']]))
+
+    if 'spaces' in derived:
+        L.append('\n## Intra-space vs inter-space\n')
+        if figures.get('spaces'):
+            L.append('![spaces](spaces.svg) ([PNG](spaces.png))\n')
+        L.append(md_table(['payload', 'paper', 'intra cold ns', 'inter cold ns', 'inter ÷ intra (cold)', 'intra hot ns',
+                           'inter hot ns', 'inter ÷ intra (hot)'],
+                          [[size_label(r['payload_bytes']), '—', fmt(r['intra_cold_ns'], 1), fmt(r['inter_cold_ns'], 1),
+                            fmt(r['inter_over_intra_cold'], 3), fmt(r['intra_hot_ns'], 1), fmt(r['inter_hot_ns'], 1),
+                            fmt(r['inter_over_intra_hot'], 3)] for r in derived['spaces']]))
+        L.append('\nThe paper gives no split; it attributes 1.2 µs of the 4.9 µs null IPC to TLB reloads on '
+                 'its untagged TLB. Hosted, a space is a simulated page table that the kernel probes; '
+                 'switching spaces changes no hardware state, so inter ≈ intra is the expected result here.\n')
+
+    if copy_summary:
+        L.append('\n## Figure 2: the copy family\n')
+        if figures.get('fig2'):
+            L.append('![Figure 2](fig2.svg) ([PNG](fig2.png))\n')
+        cs = copy_summary
+        L.append(md_table(['figure', 'target (issue 8)', 'this machine'], [
+            ['hybrid_vs_libc_worst', '≤ 1.05', f'{fmt(cs.get("hybrid_vs_libc_worst"), 3)} ({cs.get("hybrid_vs_libc_worst_cell", "")})'],
+            ['hybrid_vs_libc_geomean', '≤ 0.95', fmt(cs.get('hybrid_vs_libc_geomean'), 3)],
+            ['hybrid_vs_hw_worstclass', '≤ 0.5', f'{fmt(cs.get("hybrid_vs_hw_worstclass"), 3)} (cell {json.dumps(cs.get("hw_worst_cell"))})'],
+        ]))
+        L.append('\nPaper: hand copying beats the block-move hardware by 0.13–0.16 µs below 1 KB, so the '
+                 'hybrid uses the hardware move only for large transfers. Details: `copy.csv`, '
+                 '`copy_summary.json`, `copy_matrix.txt` (from `eros-copybench`).\n')
+
+    L.append('\n## Files\n')
+    L.append('- `summary.json`: headline figures; `env.json`: where it was measured\n'
+             '- `NAME.csv` / `NAME.json` per experiment (every series and payload: n, mean, median, '
+             'p5, p95, stddev, min, max in ns and ticks; `runs_ns_median` per run); `NAME_table.csv`: '
+             'the derived table\n- `table1.csv`: Table 1, paper and this machine\n'
+             '- `baselines.csv/json`, `copy.csv/json`, `copy_summary.json`: from the Linux baselines '
+             'and the copy family\n- `plots/`: gnuplot data and scripts; `raw/`: every run\'s output\n')
+    with open(os.path.join(out, 'report.md'), 'w') as f:
+        f.write('\n'.join(L))
+
+
+def print_headline(s, out, took):
+    j = s.get('judged', {})
+    lines = [f'repro: wrote {out}/report.md, summary.json, table1.csv ({took:.1f} s)']
+    if s.get('null_ipc_roundtrip_ns') is not None:
+        lines.append(f'  null IPC round trip {s["null_ipc_roundtrip_ns"]:.1f} ns (raw switch round trip '
+                     f'{s["raw_switch_roundtrip_ns"]:.1f} ns, ratio {s["null_over_raw_switch"]:.2f})')
+    if 'oneway_over_bcopy_ge_4k' in j:
+        x = j['oneway_over_bcopy_ge_4k']
+        lines.append(f'  one-way IPC / best copy, >= 4 KB: worst {x["worst"]:.3f} at {x["worst_payload"]} B '
+                     f'(target <= 1.05: {"met" if x["met"] else "NOT met"})')
+    if 'throughput_64k_over_copy' in j:
+        x = j['throughput_64k_over_copy']
+        lines.append(f'  throughput 64 KB / copy bandwidth: {x["value"]:.3f} (target >= 0.9: '
+                     f'{"met" if x["met"] else "NOT met"})')
+    if 'twohop_tailcall_benefit_0b' in j:
+        x = j['twohop_tailcall_benefit_0b']
+        lines.append(f'  tail-call benefit at 0 B: {x["value"]:.3f} (bound 0.25 +- 0.02: '
+                     f'{"met" if x["met"] else "NOT met"})')
+    if s.get('hybrid_vs_libc_worst') is not None:
+        lines.append(f'  copy: hybrid_vs_libc_worst {s["hybrid_vs_libc_worst"]}, geomean '
+                     f'{s["hybrid_vs_libc_geomean"]}, hybrid_vs_hw_worstclass {s["hybrid_vs_hw_worstclass"]}')
+    if s.get('missing'):
+        lines.append('  not measured: ' + ', '.join(s['missing']))
+    print('\n'.join(lines))
+
+
+if __name__ == '__main__':
+    sys.exit(main())
