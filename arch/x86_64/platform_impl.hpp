@@ -1,8 +1,9 @@
 // The bare-metal x86_64 platform, as the kernel core sees it.
 //
-// Inline here: the cycle counter and the copy. Out of line, in the bare-metal kernel:
-// the switch (per-domain kernel stacks, CR3/PCID) and the probes, which walk the domain's
-// own 4-level page tables through the direct map (present, user, writable bits).
+// Inline here: the cycle counter and the copy within one space. Out of line, in the
+// bare-metal kernel (arch/x86_64/platform.cpp): the switch (per-domain kernel stacks, CR3),
+// the copy across spaces, and the probes, which walk the domain's own 4-level page tables
+// through the direct map (present, user, writable bits).
 #pragma once
 #include <cstdint>
 
@@ -17,9 +18,19 @@ class X86Platform {
   void to_scheduler(Domain& from) noexcept;
   bool readable(const Domain& d, const void* p, std::uint32_t n) const noexcept;
   bool writable(const Domain& d, void* p, std::uint32_t n) const noexcept;
-  void copy(const Domain&, void* dst, const Domain&, const void* src, std::uint32_t n) noexcept {
-    copy_string(dst, src, n);
+  // The invoker (`from`) is the running domain, so its space is the one loaded: within one
+  // space both ranges are reachable as they are; across spaces the destination is reached
+  // through the direct map, page by page.
+  void copy(const Domain& to, void* dst, const Domain& from, const void* src,
+            std::uint32_t n) noexcept {
+    if (to.space == from.space) [[likely]] {
+      copy_string(dst, src, n);
+      return;
+    }
+    copy_across(to, dst, from, src, n);
   }
+  void copy_across(const Domain& to, void* dst, const Domain& from, const void* src,
+                   std::uint32_t n) noexcept;
   static std::uint64_t cycles() noexcept {
     std::uint32_t lo, hi;
     asm volatile("rdtsc" : "=a"(lo), "=d"(hi));

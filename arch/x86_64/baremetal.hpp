@@ -1,0 +1,118 @@
+// The bare-metal kernel's own state and helpers (not seen by the core): port and register
+// access, the memory layout, the console, page tables and the per-domain contexts.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+#include "core/kernel.hpp"
+
+namespace eros::x86 {
+
+// ---- layout --------------------------------------------------------------------------
+inline constexpr std::uint64_t kKernelVma = 0xFFFFFFFF80000000;   // kernel.ld
+inline constexpr std::uint64_t kDirectMap = 0xFFFF800000000000;   // all RAM, first 1 GB
+inline constexpr std::uint64_t kDirectMapBytes = 1ull << 30;
+inline constexpr std::uint64_t kUserTop = 0x0000800000000000;     // first non-canonical
+inline constexpr std::uint64_t kUserDataBase = 0x10000000;         // + id * kUserDataStride
+inline constexpr std::uint64_t kUserDataStride = 0x1000000;
+inline constexpr std::uint64_t kUserStackTop = 0x00007FFF00000000; // - id * kUserStackStride
+inline constexpr std::uint64_t kUserStackStride = 0x100000;
+inline constexpr std::uint64_t kUserStackPages = 4;
+inline constexpr std::uint64_t kPage = 4096;
+
+inline constexpr std::uint32_t kMaxDomains = 16;
+inline constexpr std::uint32_t kMaxSpaces = 16;
+inline constexpr std::size_t kKernelStackBytes = 16384;
+
+// Page-table entry bits.
+inline constexpr std::uint64_t kPresent = 1, kWritable = 2, kUser = 4, kLarge = 0x80,
+                               kGlobal = 0x100;
+inline constexpr std::uint64_t kAddrMask = 0x000FFFFFFFFFF000;
+
+// Selectors (GDT order fixed by syscall/sysret: STAR).
+inline constexpr std::uint16_t kKernelCode = 0x08, kKernelData = 0x10, kUserData = 0x18 | 3,
+                               kUserCode = 0x20 | 3, kTssSel = 0x28;
+
+template <class T = void>
+inline T* phys_to_virt(std::uint64_t pa) {
+  return reinterpret_cast<T*>(kDirectMap + pa);
+}
+inline std::uint64_t kernel_virt_to_phys(const void* p) {
+  return reinterpret_cast<std::uint64_t>(p) - kKernelVma;
+}
+
+// ---- instructions ---------------------------------------------------------------------
+inline void outb(std::uint16_t port, std::uint8_t v) { asm volatile("outb %0, %1" : : "a"(v), "Nd"(port)); }
+inline std::uint8_t inb(std::uint16_t port) {
+  std::uint8_t v;
+  asm volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+  return v;
+}
+inline void wrmsr(std::uint32_t msr, std::uint64_t v) {
+  asm volatile("wrmsr" : : "c"(msr), "a"(static_cast<std::uint32_t>(v)), "d"(static_cast<std::uint32_t>(v >> 32)));
+}
+inline std::uint64_t rdmsr(std::uint32_t msr) {
+  std::uint32_t lo, hi;
+  asm volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+  return (std::uint64_t{hi} << 32) | lo;
+}
+inline std::uint64_t read_cr2() { std::uint64_t v; asm volatile("mov %%cr2, %0" : "=r"(v)); return v; }
+inline std::uint64_t read_cr3() { std::uint64_t v; asm volatile("mov %%cr3, %0" : "=r"(v)); return v; }
+inline void write_cr3(std::uint64_t v) { asm volatile("mov %0, %%cr3" : : "r"(v) : "memory"); }
+
+// ---- console (COM1) -------------------------------------------------------------------
+void serial_init();
+void put(const char* s);
+void put(char c);
+void put_dec(std::uint64_t v);
+void put_hex(std::uint64_t v);
+// The event in exactly sim::to_text's form (sim/system.cpp), without the newline.
+void put_event(const Event& e);
+// Ends QEMU through isa-debug-exit (port 0xf4): QEMU's status is (code << 1) | 1.
+[[noreturn]] void exit_qemu(std::uint8_t code);
+
+// ---- memory ---------------------------------------------------------------------------
+void frames_init(std::uint64_t first_free, std::uint64_t end);
+std::uint64_t frames_mark();
+void frames_reset(std::uint64_t mark);
+std::uint64_t alloc_frame();                      // zeroed; panics when out of memory
+std::uint64_t kernel_root();                      // the kernel's own PML4 (physical)
+std::uint64_t new_space_root();                   // a PML4 sharing the kernel half
+void map_page(std::uint64_t root, std::uint64_t va, std::uint64_t pa, std::uint64_t flags);
+// Does every page of [va, va+n) have P, U (and W when `write`) at every level? n > 0.
+bool user_range_ok(std::uint64_t root, std::uint64_t va, std::uint64_t n, bool write);
+// Physical address of a user virtual address already checked by user_range_ok.
+std::uint64_t translate(std::uint64_t root, std::uint64_t va);
+
+// ---- CPU set-up -------------------------------------------------------------------------
+void cpu_init();                  // GDT, TSS, IDT, syscall MSRs, SSE, page globals
+void set_kernel_stack(std::uint64_t top);   // TSS.rsp0 and the syscall entry's stack
+
+// ---- domains on this machine ------------------------------------------------------------
+struct Context {
+  std::uint64_t rsp = 0;          // saved kernel stack pointer while switched away
+  std::uint64_t kstack_top = 0;
+  std::uint64_t root = 0;         // CR3 of its space
+};
+extern Context contexts[kMaxDomains + 1];
+extern std::uint64_t space_roots[kMaxSpaces];
+extern Kernel* kernel;
+extern DomainId current;
+extern std::uint64_t scheduler_rsp;
+
+// Make `to` the running domain's context (stack for traps, CR3), before the stack switch.
+void activate(DomainId to);
+// Prepare a never-run domain to enter ring 3 at `entry` with three arguments.
+void prepare_domain(DomainId d, std::uint64_t root, std::uint64_t entry, std::uint64_t user_rsp,
+                    std::uint64_t a0, std::uint64_t a1, std::uint64_t a2);
+// Run ready domains until none is; returns with the kernel's own CR3 loaded.
+void run_scheduler();
+
+}  // namespace eros::x86
+
+extern "C" {
+void eros_switch(std::uint64_t* save_rsp, std::uint64_t new_rsp);
+void eros_enter_user();
+void eros_syscall_entry();
+extern std::uint64_t eros_kstack_top;
+}

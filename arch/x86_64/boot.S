@@ -1,0 +1,301 @@
+// Bare-metal x86_64 entry and the few paths that must be assembly: the Multiboot 1 header
+// (a.out kludge, so QEMU's -kernel loads this 64-bit ELF as a flat image), the 32-bit entry
+// that builds boot page tables and enters long mode, the syscall entry and exit, the
+// kernel-stack switch, the first entry of a domain into ring 3, and the exception stubs.
+//
+// The image is linked at KERNEL_VMA + physical address (the top 2 GB, -mcmodel=kernel);
+// until paging is on, the 32-bit code uses physical addresses: symbol - KERNEL_VMA.
+
+#define KERNEL_VMA 0xFFFFFFFF80000000
+#define PHYS(x) ((x) - KERNEL_VMA)
+
+#define MB_MAGIC 0x1BADB002
+#define MB_FLAGS 0x00010003   /* page-align modules, memory info, a.out kludge addresses */
+
+        .section .multiboot, "a"
+        .balign 4
+multiboot_header:
+        .long MB_MAGIC
+        .long MB_FLAGS
+        .long -(MB_MAGIC + MB_FLAGS)
+        .long PHYS(multiboot_header)    // header_addr
+        .long PHYS(__image_start)       // load_addr
+        .long PHYS(__load_end)          // load_end_addr
+        .long PHYS(__bss_end)           // bss_end_addr
+        .long PHYS(_start32)            // entry_addr
+
+        .section .boot32, "ax"
+        .code32
+        .global _start32
+_start32:
+        cli
+        cld
+        movl    %ebx, PHYS(eros_multiboot_info)
+        movl    %eax, PHYS(eros_multiboot_magic)
+        movl    $PHYS(boot_stack_top), %esp
+
+        // Zero the boot page tables (5 pages, contiguous in .bss.boot).
+        movl    $PHYS(boot_pml4), %edi
+        xorl    %eax, %eax
+        movl    $(5 * 1024), %ecx
+        rep stosl
+
+        // boot_pd: 512 x 2 MB pages = the first 1 GB, present + writable + large.
+        movl    $PHYS(boot_pd), %edi
+        movl    $0x83, %eax
+        movl    $512, %ecx
+1:      movl    %eax, (%edi)
+        movl    $0, 4(%edi)
+        addl    $0x200000, %eax
+        addl    $8, %edi
+        loop    1b
+
+        // One PD, three views: identity (until the kernel removes it), the direct map at
+        // 0xFFFF800000000000, and the kernel image at KERNEL_VMA.
+        movl    $PHYS(boot_pd), %eax
+        orl     $3, %eax
+        movl    %eax, PHYS(boot_pdpt_low)
+        movl    %eax, PHYS(boot_pdpt_dm)
+        movl    %eax, PHYS(boot_pdpt_high) + 510 * 8
+        movl    $PHYS(boot_pdpt_low), %eax
+        orl     $3, %eax
+        movl    %eax, PHYS(boot_pml4)
+        movl    $PHYS(boot_pdpt_dm), %eax
+        orl     $3, %eax
+        movl    %eax, PHYS(boot_pml4) + 256 * 8
+        movl    $PHYS(boot_pdpt_high), %eax
+        orl     $3, %eax
+        movl    %eax, PHYS(boot_pml4) + 511 * 8
+
+        movl    %cr4, %eax
+        orl     $0x20, %eax             // PAE
+        movl    %eax, %cr4
+        movl    $PHYS(boot_pml4), %eax
+        movl    %eax, %cr3
+        movl    $0xC0000080, %ecx       // EFER
+        rdmsr
+        orl     $0x100, %eax            // LME
+        wrmsr
+        movl    %cr0, %eax
+        orl     $0x80000001, %eax       // PG | PE
+        movl    %eax, %cr0
+        lgdt    PHYS(boot_gdtr)
+        ljmp    $0x08, $PHYS(long_mode)
+
+        .code64
+long_mode:
+        movabsq $higher_half, %rax
+        jmp     *%rax
+higher_half:
+        movw    $0x10, %ax
+        movw    %ax, %ds
+        movw    %ax, %es
+        movw    %ax, %ss
+        xorl    %eax, %eax
+        movw    %ax, %fs
+        movw    %ax, %gs
+        movabsq $boot_stack_top, %rsp
+        xorl    %ebp, %ebp
+        call    eros_kmain
+2:      hlt
+        jmp     2b
+
+        .section .rodata
+        .balign 8
+boot_gdt:
+        .quad 0
+        .quad 0x00AF9A000000FFFF        // 0x08: 64-bit code, ring 0
+        .quad 0x00CF92000000FFFF        // 0x10: data, ring 0
+boot_gdt_end:
+boot_gdtr:
+        .word boot_gdt_end - boot_gdt - 1
+        .long PHYS(boot_gdt)
+
+        .section .bss.boot, "aw", @nobits
+        .balign 4096
+        .global boot_pml4, boot_pd
+boot_pml4:      .skip 4096
+boot_pdpt_low:  .skip 4096
+boot_pdpt_dm:   .skip 4096
+boot_pdpt_high: .skip 4096
+boot_pd:        .skip 4096
+boot_stack:     .skip 16384
+boot_stack_top:
+
+        .section .bss
+        .balign 8
+        .global eros_multiboot_info, eros_multiboot_magic
+eros_multiboot_info:  .quad 0
+eros_multiboot_magic: .quad 0
+        .global eros_user_rsp, eros_kstack_top
+eros_user_rsp:   .quad 0
+eros_kstack_top: .quad 0
+
+        .text
+// ---- syscall: rax = op, rdi = key register, rsi = &Message, rdx = &ReceiveDesc,
+// r10 = &Result. Everything but rax, rcx and r11 is preserved for the domain.
+        .global eros_syscall_entry
+eros_syscall_entry:
+        movq    %rsp, eros_user_rsp(%rip)
+        movq    eros_kstack_top(%rip), %rsp
+        pushq   eros_user_rsp(%rip)
+        pushq   %rcx
+        pushq   %r11
+        pushq   %rdi
+        pushq   %rsi
+        pushq   %rdx
+        pushq   %r10
+        pushq   %r8
+        pushq   %r9
+        pushq   %rax                    // keeps the stack 16-byte aligned at the call
+        movq    %r10, %r8
+        movq    %rdx, %rcx
+        movq    %rsi, %rdx
+        movq    %rdi, %rsi
+        movq    %rax, %rdi
+        call    eros_syscall
+        popq    %rax
+        popq    %r9
+        popq    %r8
+        popq    %r10
+        popq    %rdx
+        popq    %rsi
+        popq    %rdi
+        popq    %r11
+        popq    %rcx
+        popq    %rsp
+        xorl    %eax, %eax
+        sysretq
+
+// void eros_switch(uint64_t* save_rsp, uint64_t new_rsp): the kernel-stack switch.
+        .global eros_switch
+eros_switch:
+        pushq   %rbp
+        pushq   %rbx
+        pushq   %r12
+        pushq   %r13
+        pushq   %r14
+        pushq   %r15
+        movq    %rsp, (%rdi)
+        movq    %rsi, %rsp
+        popq    %r15
+        popq    %r14
+        popq    %r13
+        popq    %r12
+        popq    %rbx
+        popq    %rbp
+        ret
+
+// A new domain's kernel stack "returns" here from eros_switch, with its iret frame above:
+// r12 = program, r13 = data area, r14 = parameter become the runtime's arguments.
+        .global eros_enter_user
+eros_enter_user:
+        movq    %r12, %rdi
+        movq    %r13, %rsi
+        movq    %r14, %rdx
+        xorl    %eax, %eax
+        xorl    %ebx, %ebx
+        xorl    %ecx, %ecx
+        xorl    %ebp, %ebp
+        xorl    %r8d, %r8d
+        xorl    %r9d, %r9d
+        xorl    %r10d, %r10d
+        xorl    %r11d, %r11d
+        xorl    %r12d, %r12d
+        xorl    %r13d, %r13d
+        xorl    %r14d, %r14d
+        xorl    %r15d, %r15d
+        iretq
+
+// ---- exceptions 0..31 -------------------------------------------------------------
+.macro EXC_NOERR n
+exc_\n:
+        pushq   $0
+        pushq   $\n
+        jmp     exc_common
+.endm
+.macro EXC_ERR n
+exc_\n:
+        pushq   $\n
+        jmp     exc_common
+.endm
+
+EXC_NOERR 0
+EXC_NOERR 1
+EXC_NOERR 2
+EXC_NOERR 3
+EXC_NOERR 4
+EXC_NOERR 5
+EXC_NOERR 6
+EXC_NOERR 7
+EXC_ERR   8
+EXC_NOERR 9
+EXC_ERR   10
+EXC_ERR   11
+EXC_ERR   12
+EXC_ERR   13
+EXC_ERR   14
+EXC_NOERR 15
+EXC_NOERR 16
+EXC_ERR   17
+EXC_NOERR 18
+EXC_NOERR 19
+EXC_NOERR 20
+EXC_ERR   21
+EXC_NOERR 22
+EXC_NOERR 23
+EXC_NOERR 24
+EXC_NOERR 25
+EXC_NOERR 26
+EXC_NOERR 27
+EXC_NOERR 28
+EXC_ERR   29
+EXC_ERR   30
+EXC_NOERR 31
+
+exc_common:
+        pushq   %rax
+        pushq   %rbx
+        pushq   %rcx
+        pushq   %rdx
+        pushq   %rsi
+        pushq   %rdi
+        pushq   %rbp
+        pushq   %r8
+        pushq   %r9
+        pushq   %r10
+        pushq   %r11
+        pushq   %r12
+        pushq   %r13
+        pushq   %r14
+        pushq   %r15
+        movq    %rsp, %rdi
+        cld
+        call    eros_exception
+        popq    %r15
+        popq    %r14
+        popq    %r13
+        popq    %r12
+        popq    %r11
+        popq    %r10
+        popq    %r9
+        popq    %r8
+        popq    %rbp
+        popq    %rdi
+        popq    %rsi
+        popq    %rdx
+        popq    %rcx
+        popq    %rbx
+        popq    %rax
+        addq    $16, %rsp
+        iretq
+
+        .section .rodata
+        .balign 8
+        .global eros_exception_stubs
+eros_exception_stubs:
+        .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+        .quad exc_\n
+        .endr
+
+        .section .note.GNU-stack, "", @progbits

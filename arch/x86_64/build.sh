@@ -1,0 +1,65 @@
+#!/bin/sh
+# Builds the bare-metal x86_64 image from the same core/ capabilities/ ipc/ copy/ sources as
+# the hosted simulator, with the ring-3 scenario programs embedded:
+#   OUT/user.elf, OUT/user.bin   the ring-3 image (scenarios/ + arch/x86_64/user/runtime.cpp)
+#   OUT/eros-x86_64.elf          the kernel: Multiboot 1 (a.out kludge), long mode
+# usage: arch/x86_64/build.sh [SRCDIR [OUTDIR [CXX]]]   (defaults: repo, SRCDIR/build-x86_64)
+set -eu
+top=$(cd "${1:-$(dirname "$0")/../..}" && pwd)
+out=${2:-$top/build-x86_64}
+cxx=${3:-x86_64-linux-gnu-g++}
+command -v "$cxx" >/dev/null || { echo "build-x86_64: $cxx not installed"; exit 1; }
+mkdir -p "$out/obj"
+arch=$top/arch/x86_64
+
+common="-std=c++20 -O2 -g -Wall -Wextra -Werror -Wno-psabi -ffreestanding -fno-exceptions -fno-rtti \
+  -fno-asynchronous-unwind-tables -fno-threadsafe-statics -fno-tree-loop-distribute-patterns \
+  -fno-stack-protector -fcf-protection=none -fno-pic -fno-pie -nostdlib \
+  -I$top -I$arch -I$top/user"
+# The kernel: top 2 GB, no red zone (traps land on the same stack), SSE for copy/.
+kflags="$common -mcmodel=kernel -mno-red-zone"
+# Ring 3: general registers only, until vector state is kept per domain (issue 7).
+uflags="$common -mgeneral-regs-only"
+
+compile() {   # compile FLAGS SRC OBJ: only when the object is older than the source or headers
+  obj=$3
+  if [ ! -f "$obj" ] || [ -n "$(find "$2" "$top/core" "$top/ipc" "$top/capabilities" "$top/copy" \
+        "$top/user" "$arch" "$top/scenarios" -newer "$obj" -name '*.[hc]pp' -print -quit)" ]; then
+    $cxx $1 -c "$2" -o "$obj"
+  fi
+}
+
+# ---- ring 3 --------------------------------------------------------------------------
+compile "$uflags" "$top/scenarios/scenarios.cpp" "$out/obj/u_scenarios.o"
+compile "$uflags" "$arch/user/runtime.cpp" "$out/obj/u_runtime.o"
+$cxx $uflags -static -no-pie -Wl,-T,"$arch/user/user.ld" -Wl,--build-id=none \
+  -o "$out/user.elf" "$out/obj/u_runtime.o" "$out/obj/u_scenarios.o"
+# No writable data in the ring-3 image: it is mapped read-only into every space.
+if size -A "$out/user.elf" | awk '$1 == ".data" && $2 != 0 { bad = 1 } END { exit !bad }'; then
+  echo "build-x86_64: the ring-3 image has writable data (globals); programs may not"
+  exit 1
+fi
+objcopy -O binary "$out/user.elf" "$out/user.bin"
+printf '\t.section .user_blob, "a"\n\t.incbin "%s"\n\t.section .note.GNU-stack, "", @progbits\n' \
+  "$out/user.bin" > "$out/obj/user_blob.S"
+
+# ---- the kernel ------------------------------------------------------------------------
+objs=""
+for src in core/kernel.cpp ipc/invoke.cpp copy/common.cpp copy/x86_64.cpp \
+           arch/x86_64/platform.cpp arch/x86_64/machine.cpp arch/x86_64/main.cpp \
+           arch/x86_64/libc.cpp; do
+  obj="$out/obj/k_$(echo "$src" | tr / _ | sed 's/\.cpp$/.o/')"
+  compile "$kflags" "$top/$src" "$obj"
+  objs="$objs $obj"
+done
+$cxx $kflags -c "$arch/boot.S" -o "$out/obj/boot.o"
+$cxx -c "$out/obj/user_blob.S" -o "$out/obj/user_blob.o"
+$cxx $kflags -static -no-pie -Wl,-T,"$arch/kernel.ld" -Wl,-z,max-page-size=0x1000 \
+  -Wl,--build-id=none -Wl,--no-warn-rwx-segments -Wl,-n -o "$out/eros-x86_64.elf" "$out/obj/boot.o" $objs \
+  "$out/obj/user_blob.o" -lgcc
+undefined=$(nm -u "$out/eros-x86_64.elf" || true)
+if [ -n "$undefined" ]; then
+  echo "build-x86_64: undefined symbols:"; echo "$undefined"; exit 1
+fi
+echo "build-x86_64: $out/eros-x86_64.elf ($(stat -c %s "$out/eros-x86_64.elf") bytes;" \
+  "ring-3 image $(stat -c %s "$out/user.bin") bytes)"

@@ -1,0 +1,357 @@
+// The machine under the platform: COM1, physical frames and page tables, GDT/TSS/IDT,
+// the syscall MSRs, and faults.
+#include "arch/x86_64/baremetal.hpp"
+
+extern "C" {
+extern std::uint64_t boot_pml4[512];
+extern std::uint64_t boot_pd[512];
+extern const std::uint64_t eros_exception_stubs[32];
+}
+
+namespace eros::x86 {
+
+// ---- console ---------------------------------------------------------------------------
+namespace {
+constexpr std::uint16_t kCom1 = 0x3F8;
+}
+
+void serial_init() {
+  outb(kCom1 + 1, 0x00);   // no interrupts
+  outb(kCom1 + 3, 0x80);   // DLAB
+  outb(kCom1 + 0, 0x01);   // 115200 baud
+  outb(kCom1 + 1, 0x00);
+  outb(kCom1 + 3, 0x03);   // 8N1
+  outb(kCom1 + 2, 0xC7);   // FIFO
+  outb(kCom1 + 4, 0x03);
+}
+
+void put(char c) {
+  if (c == '\n') put('\r');
+  while ((inb(kCom1 + 5) & 0x20) == 0) {
+  }
+  outb(kCom1, static_cast<std::uint8_t>(c));
+}
+void put(const char* s) {
+  while (*s != 0) put(*s++);
+}
+void put_dec(std::uint64_t v) {
+  char buf[24];
+  int i = 0;
+  do {
+    buf[i++] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  } while (v != 0);
+  while (i > 0) put(buf[--i]);
+}
+void put_hex(std::uint64_t v) {
+  put("0x");
+  bool started = false;
+  for (int shift = 60; shift >= 0; shift -= 4) {
+    unsigned d = (v >> shift) & 0xF;
+    if (d != 0 || started || shift == 0) {
+      put("0123456789abcdef"[d]);
+      started = true;
+    }
+  }
+}
+
+void put_event(const Event& e) {
+  put_dec(e.step);
+  switch (e.kind) {
+    case EventKind::Halt:
+      put(" Halt d");
+      put_dec(e.invoker);
+      return;
+    case EventKind::Restart:
+      put(" Restart d");
+      put_dec(e.invoker);
+      put(" (d");
+      put_dec(e.target);
+      put(" Available)");
+      return;
+    case EventKind::Stall:
+      put(" Stall d");
+      put_dec(e.invoker);
+      put(" on d");
+      put_dec(e.target);
+      put(" (");
+      put(name(static_cast<Op>(e.op)));
+      put(' ');
+      put(name(e.key));
+      put("(k");
+      put_dec(e.key_register);
+      put("))");
+      return;
+    default:
+      put(' ');
+      put(name(e.kind));
+      put(" d");
+      put_dec(e.invoker);
+      put(' ');
+      put(name(e.key));
+      put("(k");
+      put_dec(e.key_register);
+      put(") -> ");
+      put_dec(e.target);
+      put(" badge=");
+      put_dec(e.badge);
+      put(" sent=");
+      put_dec(e.sent);
+      put(" landed=");
+      put_dec(e.landed);
+      put(' ');
+      put(name(e.status));
+      return;
+  }
+}
+
+void exit_qemu(std::uint8_t code) {
+  outb(0xF4, code);
+  for (;;) asm volatile("cli; hlt");
+}
+
+// ---- frames and page tables --------------------------------------------------------------
+namespace {
+std::uint64_t next_frame = 0, frames_end = 0;
+}
+
+void frames_init(std::uint64_t first_free, std::uint64_t end) {
+  next_frame = (first_free + kPage - 1) & ~(kPage - 1);
+  frames_end = end < kDirectMapBytes ? end : kDirectMapBytes;
+}
+std::uint64_t frames_mark() { return next_frame; }
+void frames_reset(std::uint64_t mark) { next_frame = mark; }
+
+std::uint64_t alloc_frame() {
+  if (next_frame + kPage > frames_end) X86Platform::panic("out of physical memory");
+  std::uint64_t pa = next_frame;
+  next_frame += kPage;
+  auto* p = phys_to_virt<std::uint64_t>(pa);
+  for (int i = 0; i < 512; ++i) p[i] = 0;
+  return pa;
+}
+
+std::uint64_t kernel_root() { return kernel_virt_to_phys(boot_pml4); }
+
+std::uint64_t new_space_root() {
+  std::uint64_t root = alloc_frame();
+  auto* pml4 = phys_to_virt<std::uint64_t>(root);
+  for (int i = 256; i < 512; ++i) pml4[i] = boot_pml4[i];
+  return root;
+}
+
+void map_page(std::uint64_t root, std::uint64_t va, std::uint64_t pa, std::uint64_t flags) {
+  auto* table = phys_to_virt<std::uint64_t>(root);
+  for (int shift = 39; shift > 12; shift -= 9) {
+    std::uint64_t& e = table[(va >> shift) & 511];
+    if ((e & kPresent) == 0) e = alloc_frame() | kPresent | kWritable | kUser;
+    table = phys_to_virt<std::uint64_t>(e & kAddrMask);
+  }
+  table[(va >> 12) & 511] = (pa & kAddrMask) | flags;
+}
+
+bool user_range_ok(std::uint64_t root, std::uint64_t va, std::uint64_t n, bool write) {
+  const std::uint64_t last = va + n - 1;
+  if (last < va || last >= kUserTop) return false;   // wraps, non-canonical or kernel
+  const std::uint64_t need = kPresent | kUser | (write ? kWritable : 0);
+  const auto* pml4 = phys_to_virt<const std::uint64_t>(root);
+  std::uint64_t page = va >> 12;
+  const std::uint64_t end = last >> 12;
+  for (;;) {
+    const std::uint64_t e4 = pml4[(page >> 27) & 511];
+    if ((e4 & need) != need) return false;
+    const std::uint64_t e3 = phys_to_virt<const std::uint64_t>(e4 & kAddrMask)[(page >> 18) & 511];
+    if ((e3 & need) != need || (e3 & kLarge) != 0) return false;
+    const std::uint64_t e2 = phys_to_virt<const std::uint64_t>(e3 & kAddrMask)[(page >> 9) & 511];
+    if ((e2 & need) != need) return false;
+    if ((e2 & kLarge) != 0) {   // a 2 MB page covers the rest of this page table's range
+      page = (page | 511) + 1;
+      if (page > end) return true;
+      continue;
+    }
+    const auto* pt = phys_to_virt<const std::uint64_t>(e2 & kAddrMask);
+    do {   // pages in the same table need no further walk
+      if ((pt[page & 511] & need) != need) return false;
+      if (page == end) return true;
+      ++page;
+    } while ((page & 511) != 0);
+  }
+}
+
+std::uint64_t translate(std::uint64_t root, std::uint64_t va) {
+  const std::uint64_t* t = phys_to_virt<const std::uint64_t>(root);
+  for (int shift = 39; shift > 12; shift -= 9) {
+    const std::uint64_t e = t[(va >> shift) & 511];
+    if (shift == 21 && (e & kLarge) != 0) return (e & kAddrMask & ~0x1FFFFFull) | (va & 0x1FFFFF);
+    t = phys_to_virt<const std::uint64_t>(e & kAddrMask);
+  }
+  return (t[(va >> 12) & 511] & kAddrMask) | (va & 0xFFF);
+}
+
+// ---- GDT, TSS, IDT, syscall --------------------------------------------------------------
+namespace {
+
+struct [[gnu::packed]] Tss {
+  std::uint32_t reserved0;
+  std::uint64_t rsp0, rsp1, rsp2;
+  std::uint64_t reserved1;
+  std::uint64_t ist[7];
+  std::uint64_t reserved2;
+  std::uint16_t reserved3;
+  std::uint16_t iomap_base;
+};
+static_assert(sizeof(Tss) == 104);
+
+struct [[gnu::packed]] DescriptorPointer {
+  std::uint16_t limit;
+  std::uint64_t base;
+};
+
+struct Gate {
+  std::uint16_t offset_low, selector;
+  std::uint8_t ist, type;
+  std::uint16_t offset_mid;
+  std::uint32_t offset_high, reserved;
+};
+static_assert(sizeof(Gate) == 16);
+
+alignas(16) Tss tss;
+alignas(16) std::uint64_t gdt[7] = {
+    0,
+    0x00AF9A000000FFFF,   // 0x08 kernel code, 64-bit
+    0x00CF92000000FFFF,   // 0x10 kernel data
+    0x00CFF2000000FFFF,   // 0x18 user data (sysret SS)
+    0x00AFFA000000FFFF,   // 0x20 user code, 64-bit (sysret CS)
+    0, 0,                 // 0x28 TSS (two slots)
+};
+alignas(16) Gate idt[256];
+
+constexpr std::uint32_t kEfer = 0xC0000080, kStar = 0xC0000081, kLstar = 0xC0000082,
+                        kSfmask = 0xC0000084;
+
+}  // namespace
+
+void set_kernel_stack(std::uint64_t top) {
+  tss.rsp0 = top;
+  eros_kstack_top = top;
+}
+
+void cpu_init() {
+  // TSS descriptor; no I/O bitmap, so in/out from ring 3 fault.
+  tss.iomap_base = sizeof(Tss);
+  const auto base = reinterpret_cast<std::uint64_t>(&tss);
+  const std::uint64_t limit = sizeof(Tss) - 1;
+  gdt[5] = (limit & 0xFFFF) | ((base & 0xFFFFFF) << 16) | (0x89ull << 40) |
+           (((limit >> 16) & 0xF) << 48) | (((base >> 24) & 0xFF) << 56);
+  gdt[6] = base >> 32;
+  DescriptorPointer gp{sizeof(gdt) - 1, reinterpret_cast<std::uint64_t>(gdt)};
+  asm volatile(
+      "lgdt %0\n\t"
+      "pushq $0x08\n\t"
+      "leaq 1f(%%rip), %%rax\n\t"
+      "pushq %%rax\n\t"
+      "lretq\n"
+      "1:\n\t"
+      "movw $0x10, %%ax\n\t"
+      "movw %%ax, %%ds\n\t"
+      "movw %%ax, %%es\n\t"
+      "movw %%ax, %%ss\n\t"
+      "movw $0x28, %%ax\n\t"
+      "ltr %%ax"
+      :
+      : "m"(gp)
+      : "rax", "memory");
+
+  for (int v = 0; v < 32; ++v) {
+    const std::uint64_t h = eros_exception_stubs[v];
+    // #BP and #OF may be raised by int3/into from ring 3 as faults of their own.
+    const std::uint8_t type = (v == 3 || v == 4) ? 0xEE : 0x8E;
+    idt[v] = Gate{static_cast<std::uint16_t>(h), kKernelCode, 0, type,
+                  static_cast<std::uint16_t>(h >> 16), static_cast<std::uint32_t>(h >> 32), 0};
+  }
+  DescriptorPointer ip{sizeof(idt) - 1, reinterpret_cast<std::uint64_t>(idt)};
+  asm volatile("lidt %0" : : "m"(ip));
+
+  // The 8259 PICs: remapped above the exceptions and all masked (no timer yet).
+  outb(0x20, 0x11); outb(0xA0, 0x11);
+  outb(0x21, 0x20); outb(0xA1, 0x28);
+  outb(0x21, 4);    outb(0xA1, 2);
+  outb(0x21, 1);    outb(0xA1, 1);
+  outb(0x21, 0xFF); outb(0xA1, 0xFF);
+
+  // SSE for the kernel (the copy family): CR0.MP, !EM, WP; CR4.OSFXSR, OSXMMEXCPT.
+  std::uint64_t cr0, cr4;
+  asm volatile("mov %%cr0, %0" : "=r"(cr0));
+  cr0 = (cr0 & ~std::uint64_t{4}) | 2 | (1u << 16);
+  asm volatile("mov %0, %%cr0" : : "r"(cr0));
+  asm volatile("mov %%cr4, %0" : "=r"(cr4));
+  cr4 |= (1u << 9) | (1u << 10);
+  asm volatile("mov %0, %%cr4" : : "r"(cr4));
+
+  // Paging: drop the boot identity map, then make the kernel half global.
+  boot_pml4[0] = 0;
+  write_cr3(read_cr3());
+  for (int i = 0; i < 512; ++i) boot_pd[i] |= kGlobal;
+  cr4 |= 1u << 7;   // PGE
+  asm volatile("mov %0, %%cr4" : : "r"(cr4) : "memory");
+
+  // syscall/sysret: kernel CS 0x08 (SS 0x10); sysret CS = 0x10 + 16, SS = 0x10 + 8.
+  wrmsr(kEfer, rdmsr(kEfer) | 1);   // SCE
+  wrmsr(kStar, (std::uint64_t{0x10} << 48) | (std::uint64_t{kKernelCode} << 32));
+  wrmsr(kLstar, reinterpret_cast<std::uint64_t>(&eros_syscall_entry));
+  wrmsr(kSfmask, 0x47700);          // TF, IF, DF, IOPL, NT, AC cleared on entry
+}
+
+}  // namespace eros::x86
+
+// ---- faults ----------------------------------------------------------------------------
+
+namespace {
+
+struct TrapFrame {
+  std::uint64_t r15, r14, r13, r12, r11, r10, r9, r8, rbp, rdi, rsi, rdx, rcx, rbx, rax;
+  std::uint64_t vector, error, rip, cs, rflags, rsp, ss;
+};
+
+const char* exception_name(std::uint64_t v) {
+  constexpr const char* names[32] = {
+      "#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
+      "#BR bound range", "#UD invalid opcode", "#NM device not available", "#DF double fault",
+      "coprocessor segment overrun", "#TS invalid TSS", "#NP segment not present",
+      "#SS stack fault", "#GP general protection", "#PF page fault", "reserved 15",
+      "#MF x87 error", "#AC alignment check", "#MC machine check", "#XM SIMD error",
+      "#VE virtualization", "#CP control protection", "reserved 22", "reserved 23",
+      "reserved 24", "reserved 25", "reserved 26", "reserved 27", "#HV", "#VC", "#SX",
+      "reserved 31"};
+  return v < 32 ? names[v] : "?";
+}
+
+}  // namespace
+
+extern "C" void eros_exception(TrapFrame* f) {
+  using namespace eros::x86;
+  const bool user = (f->cs & 3) == 3;
+  put(user ? "fault: d" : "KERNEL FAULT: d");
+  put_dec(current);
+  put(' ');
+  put(exception_name(f->vector));
+  put(" (vector ");
+  put_dec(f->vector);
+  put(") error=");
+  put_hex(f->error);
+  put(" rip=");
+  put_hex(f->rip);
+  put(" rsp=");
+  put_hex(f->rsp);
+  if (f->vector == 14) {
+    put(" addr=");
+    put_hex(read_cr2());
+  }
+  put('\n');
+  if (!user || kernel == nullptr || current == eros::kNoDomain) {
+    put("kernel panic: fault in the kernel\n");
+    exit_qemu(2);
+  }
+  // No keeper yet: the domain is stopped (every key to it becomes void) and others go on.
+  kernel->halt(kernel->domain(current));
+}

@@ -1,0 +1,238 @@
+// The bare-metal kernel's start: bring the machine up, then run every scenario of
+// scenarios/ with its ring-3 programs, print each trace in sim::to_text form, run the
+// benchmarks, and leave QEMU through isa-debug-exit (0: every scenario ran).
+#include <new>
+
+#include "arch/x86_64/baremetal.hpp"
+#include "arch/x86_64/user/blob.hpp"
+
+extern "C" {
+extern std::uint8_t __user_blob_start[], __user_blob_end[], __bss_end[];
+extern void (*__init_array_start[])(), (*__init_array_end[])();
+extern std::uint64_t eros_multiboot_info, eros_multiboot_magic;
+}
+
+namespace eros::x86 {
+namespace {
+
+struct MultibootInfo {
+  std::uint32_t flags, mem_lower, mem_upper;
+};
+
+Domain domain_table[kMaxDomains + 1];
+NumberObject number_table[64];
+Event trace_ring[8192];
+alignas(Kernel) std::uint8_t kernel_storage[sizeof(Kernel)];
+X86Platform platform;
+
+// The ring-3 image as the kernel reads it: user address -> kernel address.
+template <class T>
+const T* from_user(const void* p) {
+  return reinterpret_cast<const T*>(__user_blob_start +
+                                    (reinterpret_cast<std::uint64_t>(p) - kUserImageBase));
+}
+
+std::uint64_t data_phys[kMaxDomains + 1];   // each domain's data area (contiguous frames)
+
+void map_user_image(std::uint64_t root) {
+  const std::uint64_t bytes = __user_blob_end - __user_blob_start;
+  const std::uint64_t pa = kernel_virt_to_phys(__user_blob_start);
+  for (std::uint64_t off = 0; off < bytes; off += kPage)
+    map_page(root, kUserImageBase + off, pa + off, kPresent | kUser);   // read-only
+}
+
+// Sets up one scenario exactly as scenarios/hosted_main.cpp does on sim::System.
+bool setup(const scenarios::Scenario& s, const BlobHeader& blob) {
+  kernel = new (kernel_storage) Kernel(platform, KernelMemory{domain_table, kMaxDomains + 1,
+                                                              number_table, 64, trace_ring, 8192});
+  if (s.spaces > kMaxSpaces || s.domain_count > kMaxDomains) return false;
+  for (std::uint32_t sp = 0; sp < s.spaces; ++sp) {
+    space_roots[sp] = new_space_root();
+    map_user_image(space_roots[sp]);
+  }
+  const auto* specs = from_user<scenarios::DomainSpec>(s.domains);
+  for (std::uint32_t i = 0; i < s.domain_count; ++i) {
+    const scenarios::DomainSpec& spec = specs[i];
+    if (spec.space >= s.spaces) return false;
+    const DomainId id = kernel->create_domain(spec.space);
+    if (id == kNoDomain) return false;
+    const std::uint64_t root = space_roots[spec.space];
+    // Its data area, then its stack (a guard page below, unmapped), in its own space.
+    const std::uint64_t data_va = kUserDataBase + id * kUserDataStride;
+    // The data frames first, so that they are contiguous (the kernel reads a benchmark's
+    // samples from them), then the page tables that map them.
+    data_phys[id] = 0;
+    for (std::uint32_t p = 0; p < spec.data_pages; ++p) {
+      const std::uint64_t pa = alloc_frame();
+      if (p == 0) data_phys[id] = pa;
+    }
+    for (std::uint32_t p = 0; p < spec.data_pages; ++p)
+      map_page(root, data_va + p * kPage, data_phys[id] + p * kPage, kPresent | kWritable | kUser);
+    const std::uint64_t stack_top = kUserStackTop - id * kUserStackStride;
+    for (std::uint64_t p = 1; p <= kUserStackPages; ++p)
+      map_page(root, stack_top - p * kPage, alloc_frame(), kPresent | kWritable | kUser);
+    prepare_domain(id, root, reinterpret_cast<std::uint64_t>(blob.start), stack_top - 8,
+                   reinterpret_cast<std::uint64_t>(spec.program),
+                   spec.data_pages != 0 ? data_va : 0, spec.param);
+  }
+  const auto* keys = from_user<scenarios::KeySpec>(s.keys);
+  for (std::uint32_t i = 0; i < s.key_count; ++i) {
+    const scenarios::KeySpec& ks = keys[i];
+    if (!kernel->exists(ks.domain)) return false;
+    const Key key = ks.source == scenarios::KeySource::Start ? kernel->start_key(ks.target, ks.badge)
+                    : ks.source == scenarios::KeySource::Number
+                        ? kernel->number_key(ks.w[0], ks.w[1], ks.w[2], ks.w[3])
+                        : kernel->domain_control_key(ks.target);
+    kernel->domain(ks.domain).regs.write(ks.reg, key);
+  }
+  return true;
+}
+
+void sort(std::uint64_t* a, std::uint64_t n) {   // shell sort: no library
+  for (std::uint64_t gap = n / 2; gap > 0; gap /= 2)
+    for (std::uint64_t i = gap; i < n; ++i)
+      for (std::uint64_t j = i; j >= gap && a[j - gap] > a[j]; j -= gap) {
+        const std::uint64_t t = a[j];
+        a[j] = a[j - gap];
+        a[j - gap] = t;
+      }
+}
+
+std::uint64_t samples[4096];
+
+struct Stats {
+  std::uint64_t min, median, p95;
+};
+Stats stats(const std::uint64_t* from, std::uint64_t n) {
+  for (std::uint64_t i = 0; i < n; ++i) samples[i] = from[i];
+  sort(samples, n);
+  return Stats{samples[0], samples[n / 2], samples[(n * 95) / 100]};
+}
+
+void report_bench(const scenarios::Scenario& s) {
+  if (s.report == 0 || s.report > kMaxDomains || data_phys[s.report] == 0) {
+    put("bench ");
+    put(s.name);
+    put(": no data\n");
+    return;
+  }
+  const auto* w = phys_to_virt<const std::uint64_t>(data_phys[s.report]);
+  const std::uint64_t n = w[0];
+  if (n == 0 || n > 2000) {
+    put("bench ");
+    put(s.name);
+    put(": no samples\n");
+    return;
+  }
+  const Stats rt = stats(w + 1, n);
+  const Stats timer = stats(w + 1 + n, n);
+  const std::uint64_t net = rt.median - timer.median;
+  put("bench ");
+  put(s.name);
+  put(": ");
+  put(s.what);
+  put("\n  round trip median ");
+  put_dec(rt.median);
+  put(" p95 ");
+  put_dec(rt.p95);
+  put(" min ");
+  put_dec(rt.min);
+  put(" ticks, timer pair ");
+  put_dec(timer.median);
+  put(", round trip net ");
+  put_dec(net);
+  put(", one-way (net/2) ");
+  put_dec(net / 2);
+  put(" (");
+  put_dec(n);
+  put(" samples after warm-up; trace on)\n");
+}
+
+void print_cpu() {
+  std::uint32_t brand[12] = {};
+  std::uint32_t max_ext;
+  asm volatile("cpuid" : "=a"(max_ext) : "a"(0x80000000) : "rbx", "rcx", "rdx");
+  if (max_ext >= 0x80000004) {
+    for (std::uint32_t leaf = 0; leaf < 3; ++leaf)
+      asm volatile("cpuid"
+                   : "=a"(brand[leaf * 4]), "=b"(brand[leaf * 4 + 1]), "=c"(brand[leaf * 4 + 2]),
+                     "=d"(brand[leaf * 4 + 3])
+                   : "a"(0x80000002 + leaf), "c"(0));
+  }
+  char text[49] = {};
+  for (int i = 0; i < 48; ++i) text[i] = reinterpret_cast<const char*>(brand)[i];
+  put("cpu: ");
+  put(text[0] != 0 ? text : "(no brand string)");
+  put('\n');
+}
+
+}  // namespace
+}  // namespace eros::x86
+
+extern "C" [[noreturn]] void eros_kmain() {
+  using namespace eros;
+  using namespace eros::x86;
+  const std::uint64_t t_entry = X86Platform::cycles();
+  serial_init();
+  put("\nEROS x86_64 bare metal: long mode, 4-level paging, ring 3 via syscall/sysret\n");
+  if (eros_multiboot_magic != 0x2BADB002) {
+    put("not started by a Multiboot loader\n");
+    exit_qemu(1);
+  }
+  for (auto** f = __init_array_start; f != __init_array_end; ++f) (**f)();
+  cpu_init();
+  const auto* mb = phys_to_virt<const MultibootInfo>(eros_multiboot_info);
+  const std::uint64_t ram_end = (mb->flags & 1) != 0 ? 0x100000 + std::uint64_t{mb->mem_upper} * 1024
+                                                     : 64ull << 20;
+  frames_init(kernel_virt_to_phys(__bss_end), ram_end);
+  print_cpu();
+  put("memory: ");
+  put_dec(ram_end >> 20);
+  put(" MB, kernel image ");
+  put_dec((kernel_virt_to_phys(__bss_end) - 0x100000) >> 10);
+  put(" KB, ring-3 image ");
+  put_dec((__user_blob_end - __user_blob_start) >> 10);
+  put(" KB\n");
+
+  const auto& blob = *reinterpret_cast<const BlobHeader*>(__user_blob_start);
+  if (blob.magic != kBlobMagic) X86Platform::panic("no ring-3 image");
+  const auto& reg = *from_user<scenarios::Registry>(blob.registry);
+  const auto* list = from_user<scenarios::Scenario>(reg.list);
+  const std::uint64_t mark = frames_mark();
+  bool ok = true;
+  std::uint64_t first_domain_ticks = 0;
+  for (std::uint32_t i = 0; i < reg.count; ++i) {
+    scenarios::Scenario s = list[i];
+    s.name = from_user<char>(s.name);
+    s.what = from_user<char>(s.what);
+    frames_reset(mark);
+    if (!setup(s, blob)) {
+      put("scenario ");
+      put(s.name);
+      put(": does not fit this kernel's tables\n");
+      ok = false;
+      continue;
+    }
+    if (i == 0) first_domain_ticks = X86Platform::cycles() - t_entry;
+    run_scheduler();
+    if (s.benchmark) {
+      report_bench(s);
+      continue;
+    }
+    put("=== scenario ");
+    put(s.name);
+    put('\n');
+    for (std::uint64_t step = kernel->trace.first_kept(); step < kernel->trace.total(); ++step) {
+      put_event(kernel->trace.at(step));
+      put('\n');
+    }
+    put("=== end ");
+    put(s.name);
+    put('\n');
+  }
+  put("boot: kernel entry to first domain ready ");
+  put_dec(first_domain_ticks);
+  put(" ticks\n");
+  put(ok ? "all scenarios ran\n" : "some scenarios did not run\n");
+  exit_qemu(ok ? 0 : 1);
+}

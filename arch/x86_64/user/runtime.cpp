@@ -1,0 +1,44 @@
+// The ring-3 runtime: the start routine every domain enters through, the exit trap, the
+// few C library functions the compiler may call, and the header the kernel reads to find
+// the scenario registry. Linked with the scenario programs into one flat image at 4 MB.
+#include <cstddef>
+#include <cstdint>
+
+#include "arch/x86_64/user/blob.hpp"
+#include "eros/user.hpp"
+#include "scenarios/scenarios.hpp"
+
+extern "C" {
+
+void* memset(void* d, int c, std::size_t n) {
+  void* r = d;
+  asm volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+  return r;
+}
+void* memcpy(void* d, const void* s, std::size_t n) {
+  void* r = d;
+  asm volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(n) : : "memory");
+  return r;
+}
+void* memmove(void* d, const void* s, std::size_t n) {
+  auto* dp = static_cast<unsigned char*>(d);
+  auto* sp = static_cast<const unsigned char*>(s);
+  if (dp <= sp || dp >= sp + n) return memcpy(d, s, n);
+  while (n-- > 0) dp[n] = sp[n];
+  return d;
+}
+
+// The kernel enters here (iretq) with the program, its data area and its parameter. When
+// the program returns, the domain halts (trap 3): every key to it becomes void.
+[[noreturn]] void eros_user_start(eros::scenarios::Program program, std::byte* data,
+                                  std::uint64_t param) {
+  program(data, param);
+  std::uint64_t rax = eros::x86::kTrapHalt;
+  asm volatile("syscall" : "+a"(rax) : : "rcx", "r11", "memory");
+  for (;;) asm volatile("pause");
+}
+
+[[gnu::section(".blob_header"), gnu::used]] const eros::x86::BlobHeader eros_blob_header = {
+    eros::x86::kBlobMagic, &eros::scenarios::registry, &eros_user_start};
+
+}  // extern "C"

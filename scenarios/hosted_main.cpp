@@ -1,0 +1,56 @@
+// Runs every scenario on the hosted platform (sim::System, fibers) and prints each trace
+// in sim::to_text form between markers, exactly as the bare-metal image prints it on COM1:
+//
+//   === scenario NAME
+//   <one line per event>
+//   === end NAME
+//
+//   eros-scenarios [--bench]   benchmarks (not compared) are run only with --bench
+#include <cstdio>
+#include <cstring>
+
+#include "scenarios/scenarios.hpp"
+#include "sim/system.hpp"
+
+using namespace eros;
+
+int main(int argc, char** argv) {
+  const bool bench = argc > 1 && std::strcmp(argv[1], "--bench") == 0;
+  const scenarios::Registry& reg = scenarios::registry;
+  for (std::uint32_t i = 0; i < reg.count; ++i) {
+    const scenarios::Scenario& s = reg.list[i];
+    if ((s.benchmark && !bench) || s.hardware_only) continue;
+    sim::System sys;
+    for (std::uint32_t sp = 1; sp < s.spaces; ++sp) sys.new_space();
+    std::byte* report = nullptr;
+    for (std::uint32_t d = 0; d < s.domain_count; ++d) {
+      const scenarios::DomainSpec& spec = s.domains[d];
+      std::byte* data = spec.data_pages == 0
+                            ? nullptr
+                            : sys.alloc(spec.space, spec.data_pages * scenarios::kPageBytes).data();
+      DomainId id = sys.spawn([program = spec.program, data, param = spec.param] {
+        program(data, param);
+      }, spec.space);
+      if (id == s.report) report = data;
+    }
+    for (std::uint32_t k = 0; k < s.key_count; ++k) {
+      const scenarios::KeySpec& ks = s.keys[k];
+      Key key = ks.source == scenarios::KeySource::Start ? sys.start_key(ks.target, ks.badge)
+                : ks.source == scenarios::KeySource::Number
+                    ? sys.number_key(ks.w[0], ks.w[1], ks.w[2], ks.w[3])
+                    : sys.domain_control_key(ks.target);
+      sys.set_key(ks.domain, ks.reg, key);
+    }
+    sys.run();
+    if (!s.benchmark) {
+      std::printf("=== scenario %s\n%s=== end %s\n", s.name, sys.trace_text().c_str(), s.name);
+    } else if (report != nullptr) {
+      auto* w = reinterpret_cast<const std::uint64_t*>(report);
+      std::uint64_t best = ~std::uint64_t{0};
+      for (std::uint64_t j = 0; j < w[0]; ++j) best = w[1 + j] < best ? w[1 + j] : best;
+      std::printf("bench %s: min round trip %llu ticks (hosted, TSC)\n", s.name,
+                  static_cast<unsigned long long>(best));
+    }
+  }
+  return 0;
+}
