@@ -37,6 +37,7 @@ struct Domain {
   SpaceId space = 0;
   DomainId next = kNoDomain;         // link on the ready queue or a stall queue
   DomainId stalled_on = kNoDomain;   // the domain whose stall queue holds it
+  DomainId restarted_from = kNoDomain;   // restarted by this domain, retry not yet ended
   DomainQueue stallers;              // domains waiting for it to become Available
   DomainState state = DomainState::Running;
   bool ready = false;                // on the ready queue

@@ -114,6 +114,7 @@ DomainId Kernel::take_ready() {
 
 void Kernel::stall(Domain& me, Domain& target, Op op, std::uint8_t kr, const Key& key) {
   me.stalled_on = target.id;
+  me.restarted_from = kNoDomain;
   enqueue(target.stallers, me);
   Event e;
   e.kind = EventKind::Stall;
@@ -131,6 +132,7 @@ void Kernel::stall(Domain& me, Domain& target, Op op, std::uint8_t kr, const Key
 void Kernel::release_stallers(Domain& d, bool all) {
   while (Domain* s = dequeue(d.stallers)) {
     s->stalled_on = kNoDomain;
+    s->restarted_from = d.id;
     Event e;
     e.kind = EventKind::Restart;
     e.invoker = s->id;
@@ -139,6 +141,15 @@ void Kernel::release_stallers(Domain& d, bool all) {
     make_ready(*s);
     if (!all) break;
   }
+}
+
+// A restarted staller whose retry ended without taking the domain it was stalled on (a
+// failed check, a void key) passes the restart on, so no staller is left queued on an
+// Available domain.
+void Kernel::pass_on_restart(Domain& me) {
+  Domain& d = domains_[me.restarted_from];
+  me.restarted_from = kNoDomain;
+  if (d.state == DomainState::Available) release_stallers(d, /*all=*/false);
 }
 
 void Kernel::dispatch_away(Domain& me) {

@@ -93,6 +93,7 @@ class Kernel {
   void stall(Domain& me, Domain& target, Op op, std::uint8_t kr, const Key& key);
   void become_available(Domain& me, const ReceiveDesc& rcv);
   void release_stallers(Domain& d, bool all);
+  void pass_on_restart(Domain& me);
   void dispatch_away(Domain& me);
   const Result& fail(Domain& me, Op op, std::uint8_t kr, const Key& key, Status s,
                      std::uint32_t len);

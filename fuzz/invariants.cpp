@@ -6,6 +6,8 @@
 //  - states: only Running domains are ready or stalled; the domain on the CPU is Running,
 //    neither ready nor stalled; an Available, Waiting or Halted domain is on no queue; a
 //    Halted domain has no stallers;
+//  - progress: a domain that is Available with stallers has a restarted staller still to
+//    run its retry (ready, or on the CPU), so no staller is stranded;
 //  - keys: register 0 is void; no key is bound to a count or version its object has not
 //    reached yet; a valid resume key names a Waiting domain (so a Waiting domain has exactly
 //    one live resume-key generation, and a running one none); no valid key names a halted
@@ -119,6 +121,17 @@ std::string check_invariants(const Kernel& k, DomainId running) {
       return absl::StrFormat("d%u is on the CPU but %s", running, name(R.state));
     if (R.ready || R.stalled_on != kNoDomain)
       return absl::StrFormat("d%u is on the CPU and on a queue", running);
+  }
+  for (DomainId d = 1; d < n; ++d) {
+    const Domain& D = k.domain(d);
+    if (D.state != DomainState::Available || D.stallers.empty()) continue;
+    bool pending = false;
+    for (DomainId x = 1; x < n && !pending; ++x) {
+      const Domain& X = k.domain(x);
+      pending = X.restarted_from == d && (X.ready || x == running);
+    }
+    if (!pending)
+      return absl::StrFormat("d%u is Available with stallers and none of them restarted", d);
   }
   return {};
 }

@@ -122,6 +122,7 @@ inline void Kernel::deliver_status(Domain& to, const Message& m, std::uint16_t k
     me.state = DomainState::Waiting;
     keep_receive(me, rcv);
     record(EventKind::Call, me, kr, key, Status::Ok, m.len, landed);
+    if (me.restarted_from != kNoDomain) [[unlikely]] pass_on_restart(me);
     platform_.switch_to(me, *to);
     return me.result;
   }
@@ -140,6 +141,7 @@ inline void Kernel::deliver_status(Domain& to, const Message& m, std::uint16_t k
     const Key key = key_in_range ? me.regs[kr] : Key{};
     Domain* to = nullptr;
     std::uint16_t key_info = 0;
+    Status object_status = Status::Void;
     if (key.kind == KeyKind::Resume) [[likely]] {
       to = resume_target(key);
     } else if (key.kind == KeyKind::Start) {
@@ -150,18 +152,21 @@ inline void Kernel::deliver_status(Domain& to, const Message& m, std::uint16_t k
         stall(me, *to, Op::Return, kr, key);
         continue;
       }
-    } else if (is_kernel_object(key) && valid(key) && check_source(me, m) == Status::Ok &&
-               fastpath::registers_in_range(kr, m)) {
-      Result dropped;
-      kernel_object(me, key, m, ReceiveDesc{}, dropped);
+    } else if (is_kernel_object(key) && valid(key)) {
+      // Performed only if the message passes its checks; the answer is dropped.
+      object_status = fastpath::registers_in_range(kr, m) ? check_source(me, m)
+                                                          : Status::BadRegister;
+      if (object_status == Status::Ok) {
+        Result dropped;
+        kernel_object(me, key, m, ReceiveDesc{}, dropped);
+      }
     }
 
     if (to == nullptr) [[unlikely]] {
       // Void, stale or consumed key, or a kernel object: the reply is dropped.
-      Status s = !key_in_range ? Status::BadRegister
-                 : is_kernel_object(key) && valid(key) ? Status::Ok
-                                                       : Status::Void;
+      const Status s = key_in_range ? object_status : Status::BadRegister;
       record(EventKind::Return, me, kr, key, s, m.len, 0);
+      if (me.restarted_from != kNoDomain) [[unlikely]] pass_on_restart(me);
       become_available(me, rcv);
       dispatch_away(me);
       return me.result;
@@ -180,6 +185,7 @@ inline void Kernel::deliver_status(Domain& to, const Message& m, std::uint16_t k
     if (key.kind == KeyKind::Resume) ++to->call_count;   // consume every copy
     to->state = DomainState::Running;
     record(EventKind::Return, me, kr, key, s, m.len, s == Status::Ok ? landed : 0);
+    if (me.restarted_from != kNoDomain) [[unlikely]] pass_on_restart(me);
     become_available(me, rcv);
     platform_.switch_to(me, *to);
     return me.result;

@@ -7,6 +7,7 @@ const Result& Kernel::fail(Domain& me, Op op, std::uint8_t kr, const Key& key, S
                            std::uint32_t len) {
   me.result = Result{s, 0, len, 0, {}};
   record(event_of(op), me, kr, key, s, len, 0);
+  if (me.restarted_from != kNoDomain) [[unlikely]] pass_on_restart(me);
   return me.result;
 }
 
@@ -19,6 +20,7 @@ const Result& Kernel::call_slow(Domain& me, std::uint8_t kr, Key key, const Mess
     Status s = kernel_object(me, key, m, rcv, me.result);
     me.result.status = s;
     record(EventKind::Call, me, kr, key, s, m.len, 0);
+    if (me.restarted_from != kNoDomain) [[unlikely]] pass_on_restart(me);
     return me.result;
   }
   Domain* to = key.kind == KeyKind::Resume ? resume_target(key) : nullptr;
@@ -34,6 +36,7 @@ const Result& Kernel::call_slow(Domain& me, std::uint8_t kr, Key key, const Mess
   me.state = DomainState::Waiting;
   keep_receive(me, rcv);
   record(EventKind::Call, me, kr, key, Status::Ok, m.len, landed);
+  if (me.restarted_from != kNoDomain) [[unlikely]] pass_on_restart(me);
   platform_.switch_to(me, *to);
   return me.result;
 }
@@ -74,6 +77,7 @@ const Result& Kernel::send(Domain& me, std::uint8_t kr, const Message& m) {
     to->state = DomainState::Running;
     make_ready(*to);
     record(EventKind::Send, me, kr, key, Status::Ok, m.len, landed);
+    if (me.restarted_from != kNoDomain) [[unlikely]] pass_on_restart(me);
     me.result = Result{Status::Ok, 0, m.len, landed, {}};
     return me.result;
   }

@@ -123,6 +123,7 @@ void Model::release_stallers(Id d, bool all) {
     Id s = target.stallers.front();
     target.stallers.pop_front();
     mut(s).stalled_on = kNone;
+    mut(s).restarted_from = d;
     mut(s).resumption = Resumption::Retries;
     Event e;
     e.kind = EventKind::Restart;
@@ -134,8 +135,18 @@ void Model::release_stallers(Id d, bool all) {
   }
 }
 
+// When a restarted staller's invocation ends, the domain that restarted it, if still
+// Available, restarts its next staller: a retry that fails must not strand the rest.
+void Model::pass_on_restart(Id me) {
+  const Id d = domains_[me].restarted_from;
+  if (d == kNone) return;
+  mut(me).restarted_from = kNone;
+  if (domains_[d].state == DomainState::Available) release_stallers(d, /*all=*/false);
+}
+
 Model::After Model::stall(Id me, Id target, Op op, std::uint8_t kr, const Key& key) {
   mut(me).stalled_on = target;
+  mut(me).restarted_from = kNone;
   mut(me).resumption = Resumption::Retries;
   mut(target).stallers.push_back(me);
   Event e;
@@ -218,6 +229,7 @@ Model::After Model::finish(Id me, Op op, std::uint8_t kr, const Key& key, Status
                            const Message& m) {
   mut(me).result = Result{s, 0, m.len, 0, {}};
   record(static_cast<EventKind>(op), me, kr, key, s, m.len, 0);
+  pass_on_restart(me);
   return After::Continues;
 }
 
@@ -273,6 +285,7 @@ Model::After Model::call(Id me, std::uint8_t kr, const Message& m, const Receive
     answer.status = s;
     mut(me).result = answer;
     record(EventKind::Call, me, kr, key, s, m.len, 0);
+    pass_on_restart(me);
     return After::Continues;
   }
   if (!valid(key) || (key.kind != KeyKind::Start && key.kind != KeyKind::Resume))
@@ -293,6 +306,7 @@ Model::After Model::call(Id me, std::uint8_t kr, const Message& m, const Receive
   mut(me).resumption = Resumption::Returns;
   keep_receive(me, rcv);
   record(EventKind::Call, me, kr, key, Status::Ok, m.len, landed);
+  pass_on_restart(me);
   return switch_to(me, to);
 }
 
@@ -303,23 +317,26 @@ Model::After Model::return_to(Id me, std::uint8_t kr, const Message& m, const Re
   const Key key = in_range(kr) ? domains_[me].regs[kr] : Key{};
   Id to = kNone;
   std::uint16_t key_info = 0;
+  Status object_status = Status::Void;
   if (key.kind == KeyKind::Resume && valid(key)) {
     to = key.object;
   } else if (key.kind == KeyKind::Start && valid(key)) {   // tail call
     to = key.object;
     key_info = key.badge;
     if (domains_[to].state != DomainState::Available) return stall(me, to, Op::Return, kr, key);
-  } else if (is_kernel_object(key) && valid(key) && keys_in_range(kr, m) &&
-             check_source(me, m) == Status::Ok) {
-    Result dropped;
-    perform(me, key, m, /*into=*/0, dropped);   // performed; the answer is dropped
+  } else if (is_kernel_object(key) && valid(key)) {
+    // Performed only if the message passes its checks; the answer is dropped.
+    object_status = keys_in_range(kr, m) ? check_source(me, m) : Status::BadRegister;
+    if (object_status == Status::Ok) {
+      Result dropped;
+      perform(me, key, m, /*into=*/0, dropped);
+    }
   }
 
   if (to == kNone) {   // no recipient: the reply is dropped, the invoker waits for a call
-    const Status s = !in_range(kr) ? Status::BadRegister
-                     : is_kernel_object(key) && valid(key) ? Status::Ok
-                                                           : Status::Void;
+    const Status s = in_range(kr) ? object_status : Status::BadRegister;
     record(EventKind::Return, me, kr, key, s, m.len, 0);
+    pass_on_restart(me);
     become_available(me, rcv);
     return dispatch_away(me);
   }
@@ -336,6 +353,7 @@ Model::After Model::return_to(Id me, std::uint8_t kr, const Message& m, const Re
   if (key.kind == KeyKind::Resume) mut(to).call_count += 1;   // every copy consumed
   mut(to).state = DomainState::Running;
   record(EventKind::Return, me, kr, key, s, m.len, s == Status::Ok ? landed : 0);
+  pass_on_restart(me);
   become_available(me, rcv);
   return switch_to(me, to);
 }
@@ -367,6 +385,7 @@ Model::After Model::send(Id me, std::uint8_t kr, const Message& m) {
   mut(to).resumption = Resumption::Returns;
   make_ready(to);
   record(EventKind::Send, me, kr, key, Status::Ok, m.len, landed);
+  pass_on_restart(me);
   mut(me).result = Result{Status::Ok, 0, m.len, landed, {}};
   return After::Continues;
 }

@@ -88,6 +88,7 @@ struct Domain {
   std::uint64_t alloc_version = 0;
   std::uint32_t space = 0;
   Id stalled_on = kNone;
+  Id restarted_from = kNone;   // the domain whose stall queue restarted it, retry not yet ended
   std::deque<Id> stallers;           // FIFO of domains waiting for it to be Available
   Resumption resumption = Resumption::Begin;
 };
@@ -164,6 +165,7 @@ class Model {
   void become_available(Id me, const Receive& rcv);
   After stall(Id me, Id target, Op op, std::uint8_t kr, const Key& key);
   void release_stallers(Id d, bool all);
+  void pass_on_restart(Id me);
   void make_ready(Id d) { ready_.push_back(d); }
   After switch_to(Id me, Id to);
   After dispatch_away(Id me);
