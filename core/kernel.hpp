@@ -116,13 +116,17 @@ constexpr std::uint32_t clamp_limit(std::uint32_t limit) {
 
 // Field by field: the invoker has just built `rcv` with narrow stores, and one wide load
 // of it would wait for them to leave the store buffer.
+inline std::uint32_t four_bytes(const std::uint8_t (&b)[4]) {
+  std::uint32_t v;
+  __builtin_memcpy(&v, b, sizeof v);
+  return v;
+}
+
 inline void keep_receive(Domain& me, const ReceiveDesc& rcv) {
   me.rcv.buf = rcv.buf;
   me.rcv.limit = clamp_limit(rcv.limit);
-  me.rcv.r[0] = rcv.r[0];
-  me.rcv.r[1] = rcv.r[1];
-  me.rcv.r[2] = rcv.r[2];
-  me.rcv.r[3] = rcv.r[3];
+  const std::uint32_t r = four_bytes(rcv.r);
+  __builtin_memcpy(me.rcv.r, &r, sizeof r);
 }
 
 

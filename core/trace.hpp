@@ -32,6 +32,12 @@ struct Event {
   std::uint8_t reserved[5] = {};
 };
 static_assert(sizeof(Event) == 40, "trace records are written raw: their layout is fixed");
+static_assert(offsetof(Event, invoker) == 8 && offsetof(Event, target) == 12 &&
+                  offsetof(Event, sent) == 16 && offsetof(Event, landed) == 20 &&
+                  offsetof(Event, badge) == 24 && offsetof(Event, kind) == 26 &&
+                  offsetof(Event, key) == 27 && offsetof(Event, status) == 28 &&
+                  offsetof(Event, key_register) == 29 && offsetof(Event, op) == 30,
+              "Kernel::record writes these fields as three 8-byte words");
 
 // A ring over caller-provided storage: the newest `capacity` events are kept.
 class Trace {
@@ -52,6 +58,13 @@ class Trace {
     Event* e = &ring_[total_ & mask_];
     e->step = total_++;
     __builtin_memset(&e->badge, 0, sizeof(Event) - offsetof(Event, badge));
+    return e;
+  }
+  // The same slot without clearing its fields: the caller writes every byte after `step`.
+  Event* next_unfilled() {
+    if (!enabled || capacity_ == 0) [[unlikely]] return nullptr;
+    Event* e = &ring_[total_ & mask_];
+    e->step = total_++;
     return e;
   }
   void record(const Event& e) {
