@@ -8,7 +8,8 @@ namespace eros::user::trap {
 // The kernel's fast path is inlined here, so the fiber switch happens in the invoker's own
 // frame as a trap would. The arguments pass through an opaque register first, as they
 // would through a real trap: the compiler may not fold the kernel's checks away.
-inline Result invoke(Op op, std::uint8_t key, const Message& m, const ReceiveDesc& rcv) {
+[[gnu::always_inline]] inline Result invoke(Op op, std::uint8_t key, const Message& m,
+                                             const ReceiveDesc& rcv) {
   const Message* mp = &m;
   const ReceiveDesc* rp = &rcv;
   asm volatile("" : "+r"(key), "+r"(mp), "+r"(rp) : : "memory");
