@@ -78,6 +78,8 @@ class Kernel {
   }
   Status kernel_object(Domain& me, const Key& k, const Message& m, const ReceiveDesc& rcv,
                        Result& answer);
+  const Result& commit_call(Domain& me, Domain& to, std::uint8_t kr, const Key& key,
+                            const Message& m, const ReceiveDesc& rcv, std::uint32_t landed);
   const Result& call_slow(Domain& me, std::uint8_t kr, Key key, const Message& m,
                           const ReceiveDesc& rcv);
 

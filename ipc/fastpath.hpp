@@ -128,16 +128,28 @@ inline void Kernel::deliver_status(Domain& to, const Message& m, std::uint16_t k
     if (Status s = check_dest(*to, landed); s != Status::Ok) [[unlikely]]
       return fail(me, Op::Call, kr, key, s, m.len);
 
-    // Commit point: nothing below can fail.
-    deliver(me, *to, m, landed, key.badge, Key{KeyKind::Resume, 0, 0, me.id, me.call_count});
-    to->state = DomainState::Running;
-    me.state = DomainState::Waiting;
-    keep_receive(me, rcv);
-    record(EventKind::Call, me, kr, key, Status::Ok, m.len, landed);
-    if (me.restarted_from != kNoDomain) [[unlikely]] pass_on_restart(me);
-    platform_.switch_to(me, *to);
-    return me.result;
+    return commit_call(me, *to, kr, key, m, rcv, landed);   // nothing after this can fail
   }
+}
+
+// The commit of a Call on a start key or (a coroutine call) on a resume key: deliver with
+// a new resume key to the invoker in the recipient's r3, and switch to the recipient.
+[[gnu::always_inline]] inline const Result& Kernel::commit_call(Domain& me, Domain& to,
+                                                                std::uint8_t kr, const Key& key,
+                                                                const Message& m,
+                                                                const ReceiveDesc& rcv,
+                                                                std::uint32_t landed) {
+  const bool coroutine = key.kind == KeyKind::Resume;
+  deliver(me, to, m, landed, coroutine ? 0 : key.badge,
+          Key{KeyKind::Resume, 0, 0, me.id, me.call_count});
+  if (coroutine) ++to.call_count;   // every copy of the waiter's resume key is consumed
+  to.state = DomainState::Running;
+  me.state = DomainState::Waiting;
+  keep_receive(me, rcv);
+  record(EventKind::Call, me, kr, key, Status::Ok, m.len, landed);
+  if (me.restarted_from != kNoDomain) [[unlikely]] pass_on_restart(me);
+  platform_.switch_to(me, to);
+  return me.result;
 }
 
 // ---- Return -------------------------------------------------------------------------

@@ -29,16 +29,7 @@ const Result& Kernel::call_slow(Domain& me, std::uint8_t kr, Key key, const Mess
   if (Status s = check_dest(*to, landed); s != Status::Ok) [[unlikely]]
     return fail(me, Op::Call, kr, key, s, m.len);
 
-  // Commit point: the coroutine call consumes every copy of the resume key.
-  deliver(me, *to, m, landed, 0, Key{KeyKind::Resume, 0, 0, me.id, me.call_count});
-  ++to->call_count;
-  to->state = DomainState::Running;
-  me.state = DomainState::Waiting;
-  keep_receive(me, rcv);
-  record(EventKind::Call, me, kr, key, Status::Ok, m.len, landed);
-  if (me.restarted_from != kNoDomain) [[unlikely]] pass_on_restart(me);
-  platform_.switch_to(me, *to);
-  return me.result;
+  return commit_call(me, *to, kr, key, m, rcv, landed);   // the coroutine call
 }
 
 // ---- Send ---------------------------------------------------------------------------
