@@ -28,6 +28,9 @@ int main(int argc, char** argv) {
       std::byte* data = spec.data_pages == 0
                             ? nullptr
                             : sys.alloc(spec.space, spec.data_pages * scenarios::kPageBytes).data();
+      if (data != nullptr && spec.ro_pages != 0)
+        sys.map(spec.space, data + (spec.data_pages - spec.ro_pages) * scenarios::kPageBytes,
+                spec.ro_pages * scenarios::kPageBytes, sim::kRead);
       DomainId id = sys.spawn([program = spec.program, data, param = spec.param] {
         program(data, param);
       }, spec.space);

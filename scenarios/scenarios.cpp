@@ -3,6 +3,7 @@
 #include "scenarios/scenarios.hpp"
 
 #include "eros/user.hpp"
+#include "scenarios/vector.hpp"
 
 namespace eros::scenarios {
 namespace {
@@ -54,9 +55,9 @@ void pingpong_client(std::byte*, std::uint64_t param) {
   }
 }
 
-// Returns the bytes it received, up to its 4 KB limit.
-void echo_server(std::byte* data, std::uint64_t) {
-  const ReceiveDesc rcv = server_rcv(data, 4096);
+// Returns the bytes it received, up to its limit (param; 0: 4 KB).
+void echo_server(std::byte* data, std::uint64_t param) {
+  const ReceiveDesc rcv = server_rcv(data, param != 0 ? static_cast<std::uint32_t>(param) : 4096);
   Result r = user::wait(rcv);
   for (;;)
     r = user::return_to(kCaller, {.w = {r.w[0]}, .len = r.landed, .str = data}, rcv);
@@ -152,46 +153,374 @@ void hostile_args(std::byte* data, std::uint64_t) {
   expect(user::call(kServer, {.w = {41}}).w[0] == 42);
 }
 
-// Hostile on the hardware: calls its server once, then does what param says. Each of these
-// stops the domain with a fault (no keeper yet); the others go on.
-void faulter(std::byte*, std::uint64_t param) {
-  expect(user::call(kServer, {.w = {param}}).status == Status::Ok);
-#if defined(__x86_64__)
-  switch (param) {
-    case 0: asm volatile("cli"); break;                       // privileged: #GP
-    case 1: asm volatile("ud2"); break;                       // #UD
-    case 2: asm volatile("int3"); break;                      // #BP
-    case 3: asm volatile("outb %%al, $0x80" : : "a"(0)); break;   // I/O: #GP
-    case 4: {                                                 // write to its read-only code: #PF
-      auto* code = reinterpret_cast<volatile std::uint8_t*>(&faulter);
-      *code = 0xC3;
-      break;
-    }
-    case 5: {                                                 // jump into the kernel: #PF
-      using Fn = void (*)();
-      reinterpret_cast<Fn>(0xFFFFFFFF80100000)();
-      break;
-    }
-    case 6: {                                                 // divide by zero: #DE
+// ---- every rule and status ----------------------------------------------------------
+
+constexpr std::uint8_t kControl = 4;   // a domain-control key
+constexpr std::uint8_t kPager = 5;     // a memory keeper's key to the page-mapping object
+constexpr std::uint8_t kNumber = 6;    // a number key
+constexpr std::uint64_t kMakeStart = 1, kRescind = 2;   // DomainControl orders
+constexpr ReceiveDesc kTakeResume{nullptr, 0, {0, 0, 0, kCaller}};
+
+const void* addr(std::uint64_t a) { return reinterpret_cast<const void*>(a); }
+void* waddr(std::uint64_t a) { return reinterpret_cast<void*>(a); }
+
+// Answers each call with the badge of the key it came through.
+void badge_server(std::byte*, std::uint64_t) {
+  Result r = user::wait(server_rcv());
+  for (;;) r = user::return_to(kCaller, {.w = {r.key_info}}, server_rcv());
+}
+
+// Answers its first call with a Send on the caller's resume key (the reply: the caller
+// becomes ready, the server keeps running), finds that key consumed, then serves on.
+void send_reply_server(std::byte* data, std::uint64_t param) {
+  Result r = user::wait(server_rcv());
+  expect(user::send(kCaller, {.w = {r.w[0] + 1}}) == Status::Ok);
+  expect(user::send(kCaller) == Status::Void);   // at most one reply per call
+  null_server(data, param);
+}
+
+// Makes start keys through a domain-control key, gives it orders it does not know, Sends
+// to it, rescinds, makes a key again; and uses a number key by Call and Send.
+void control_client(std::byte*, std::uint64_t) {
+  constexpr ReceiveDesc into5{nullptr, 0, {5, 0, 0, 0}};
+  expect(user::call(kControl, {.w = {kMakeStart, 77}}, into5).status == Status::Ok);
+  expect(user::call(5).w[0] == 77);
+  expect(user::call(kServer).w[0] == 1);
+  expect(user::call(kControl, {.w = {9}}).status == Status::BadOrder);
+  expect(user::send(kControl, {.w = {9}}) == Status::BadOrder);
+  expect(user::send(kControl, {.w = {kMakeStart, 78}}) == Status::Ok);   // answer dropped
+  expect(user::call(kControl, {.w = {kRescind}}).status == Status::Ok);
+  expect(user::call(5).status == Status::Void);
+  expect(user::call(kServer).status == Status::Void);
+  expect(user::call(kControl, {.w = {kMakeStart, 79}}, into5).status == Status::Ok);
+  expect(user::call(5).w[0] == 79);
+  expect(user::call(kNumber).w[0] == 3);
+  expect(user::send(kNumber) == Status::Ok);
+}
+
+// One Return on a kernel object (performed, answer dropped; it becomes Available).
+void object_returner(std::byte*, std::uint64_t param) {
+  if (param == 0) user::return_to(kNumber);
+  if (param == 1) user::return_to(kControl, {.w = {9}});                       // BadOrder
+  if (param == 2) user::return_to(kControl, {.len = 16, .str = addr(0x1000)});   // SourceFault
+  expect(false);   // nobody calls it
+}
+
+// Coroutine calls on resume keys, both ways.
+void coroutine_a(std::byte*, std::uint64_t) {
+  Result r = user::call(kServer, {.w = {0}}, kTakeResume);   // answered by a coroutine call
+  expect(r.status == Status::Ok && r.w[0] == 1 && r.key_info == 0);
+  r = user::call(kCaller, {.w = {2}}, kTakeResume);          // a coroutine call back
+  expect(r.status == Status::Ok && r.w[0] == 3);
+  user::return_to(kCaller, {.w = {4}});                      // a plain reply, no key
+  expect(false);
+}
+void coroutine_b(std::byte*, std::uint64_t) {
+  Result r = user::wait(server_rcv());
+  expect(r.w[0] == 0);
+  r = user::call(kCaller, {.w = {1}}, server_rcv());
+  expect(r.status == Status::Ok && r.w[0] == 2);
+  r = user::call(kCaller, {.w = {3}}, server_rcv());
+  expect(r.status == Status::Ok && r.w[0] == 4);
+  expect(user::call(kCaller).status == Status::Void);   // A's Return passed no key in k3
+}
+
+// Calls its server once and expects a void key (rescinded or halted target).
+void void_client(std::byte*, std::uint64_t) {
+  expect(user::call(kServer).status == Status::Void);
+}
+
+// Rescinds the server its clients are stalled on, makes a new start key and calls it.
+void rescinder(std::byte*, std::uint64_t) {
+  expect(user::call(kControl, {.w = {kRescind}}).status == Status::Ok);
+  expect(user::call(kControl, {.w = {kMakeStart, 5}}, ReceiveDesc{nullptr, 0, {5}}).status ==
+         Status::Ok);
+  expect(user::call(5).w[0] == 5);
+}
+
+// Sends 0..65,536 bytes to a server whose limit is 100 and takes at most 64 back.
+void truncate_client(std::byte* data, std::uint64_t) {
+  std::byte* in = data + 16 * kPageBytes;
+  const std::uint32_t sizes[] = {0, 50, 64, 100, 101, 200, 65536};
+  std::uint64_t i = 0;
+  for (std::uint32_t n : sizes) {
+    fill(data, static_cast<std::uint8_t>('A' + i), n);
+    Result r = user::call(kServer, {.w = {i}, .len = n, .str = data}, ReceiveDesc{in, 64, {}});
+    const std::uint32_t back = n < 100 ? n : 100;
+    expect(r.status == Status::Ok && r.sent == back && r.landed == (back < 64 ? back : 64));
+    ++i;
+  }
+  // Limit 0: nothing lands, the buffer is never looked at.
+  Result r = user::call(kServer, {.len = 8, .str = data}, ReceiveDesc{waddr(0x1000), 0, {}});
+  expect(r.status == Status::Ok && r.sent == 8 && r.landed == 0);
+  // A limit over 65,536 is clamped.
+  r = user::call(kServer, {.len = 100, .str = data}, ReceiveDesc{in, 70000, {}});
+  expect(r.status == Status::Ok && r.landed == 100);
+}
+
+// Its first receive buffer is its read-only page; afterwards a writable one. Answers
+// w0 + 1 with 8 bytes.
+void ro_server(std::byte* data, std::uint64_t) {
+  Result r = user::wait(server_rcv(data + kPageBytes, 4096));
+  for (;;)
+    r = user::return_to(kCaller, {.w = {r.w[0] + 1}, .len = 8, .str = data},
+                        server_rcv(data, 4096));
+}
+
+// Receive buffers that are read-only, unmapped, in the kernel, non-canonical, or code.
+void hostile_buffers(std::byte* data, std::uint64_t) {
+  std::byte* ro = data + kPageBytes;   // read-only
+  expect(user::call(kServer, {.len = 8, .str = data}).status == Status::DestFault);
+  expect(user::send(kServer, {.len = 8, .str = data}) == Status::DestFault);
+  expect(user::call(kServer, {.len = 8, .str = ro}).status == Status::DestFault);   // readable
+  // Its own receive buffers: the Return's status comes to it, the words too, no byte.
+  const std::uint64_t bad[] = {reinterpret_cast<std::uint64_t>(ro), 0x1000, 0xffff800000000000,
+                               0x0000800000000000, reinterpret_cast<std::uint64_t>(&ro_server),
+                               0x00007ffffffffffc};
+  std::uint64_t i = 0;
+  for (std::uint64_t b : bad) {
+    Result r = user::call(kServer, {.w = {i}}, ReceiveDesc{waddr(b), 4096, {}});
+    expect(r.status == Status::DestFault && r.w[0] == i + 1 && r.landed == 0);
+    ++i;
+  }
+  expect(ro[0] == std::byte{0});
+  Result r = user::call(kServer, {.w = {i}}, ReceiveDesc{data, 4096, {}});
+  expect(r.status == Status::Ok && r.landed == 8);
+}
+
+// Returns with each kind of bad message: the caller is resumed with the status.
+void bad_returner(std::byte* data, std::uint64_t) {
+  Result r = user::wait(server_rcv());
+  r = user::return_to(kCaller, {.w = {1}, .len = 16, .str = addr(0x1000)}, server_rcv());
+  r = user::return_to(kCaller, {.w = {2}, .len = 65537, .str = data}, server_rcv());
+  for (int i = 0; i < 4; ++i) {   // each of k0..k3 out of range
+    Message m{.w = {3}};
+    m.k[i] = 16;
+    r = user::return_to(kCaller, m, server_rcv());
+  }
+  // Its own receive descriptor out of range: fails back to it, still running.
+  expect(user::return_to(kCaller, {.w = {4}}, ReceiveDesc{nullptr, 0, {0, 0, 16, 0}}).status ==
+         Status::BadRegister);
+  r = user::return_to(kCaller, {.w = {4}}, server_rcv());
+  // The key register out of range: a Return on a void key; that caller waits for ever.
+  r = user::return_to(16, {}, server_rcv());
+  for (;;) r = user::return_to(kCaller, {.w = {r.w[0] + 1}}, server_rcv());
+}
+void return_error_client(std::byte*, std::uint64_t) {
+  Result r = user::call(kServer);
+  expect(r.status == Status::SourceFault && r.w[0] == 1 && r.sent == 16 && r.landed == 0);
+  r = user::call(kServer);
+  expect(r.status == Status::StringTooLong && r.w[0] == 2);
+  for (int i = 0; i < 4; ++i) {
+    r = user::call(kServer);
+    expect(r.status == Status::BadRegister && r.w[0] == 3);
+  }
+  r = user::call(kServer);
+  expect(r.status == Status::Ok && r.w[0] == 4);
+  user::call(kServer);   // dropped by a Return on register 16: never answered
+  expect(false);
+}
+
+// BadRegister in every position of Call and Send.
+void bad_registers(std::byte*, std::uint64_t) {
+  expect(user::call(16).status == Status::BadRegister);
+  expect(user::call(255).status == Status::BadRegister);
+  for (int i = 0; i < 4; ++i) {
+    Message m{};
+    m.k[i] = 16;
+    expect(user::call(kServer, m).status == Status::BadRegister);
+    expect(user::send(kServer, m) == Status::BadRegister);
+    ReceiveDesc rcv{};
+    rcv.r[i] = 200;
+    expect(user::call(kServer, {}, rcv).status == Status::BadRegister);
+  }
+  expect(user::send(16) == Status::BadRegister);
+  expect(user::call(kServer, {.w = {5}}).w[0] == 6);   // nothing changed
+}
+
+// Stalls with 8 bytes on a server whose buffer is read-only: the retry fails.
+void dest_fault_client(std::byte* data, std::uint64_t) {
+  expect(user::call(kServer, {.len = 8, .str = data}).status == Status::DestFault);
+}
+
+// Its program ends at once: it halts.
+void quitter(std::byte*, std::uint64_t) {}
+
+// Sends to a halted domain: void.
+void void_sender(std::byte*, std::uint64_t) { expect(user::send(kServer) == Status::Void); }
+
+// Keys move: k0..k2 into the receiver's r0..r2, a new resume key in r3 on a Call, all
+// four as given on a Return; register 0 discards.
+void key_server(std::byte*, std::uint64_t) {
+  Result r = user::wait(ReceiveDesc{nullptr, 0, {5, 6, 0, kCaller}});
+  expect(user::call(5).w[0] == 3);                       // the client's number key
+  expect(user::call(6).status == Status::Void);          // k1 was register 0
+  r = user::return_to(kCaller, {.k = {5, 0, 5, 5}}, ReceiveDesc{nullptr, 0, {5, 6, 0, kCaller}});
+}
+void key_client(std::byte*, std::uint64_t) {
+  expect(user::call(kServer, {.k = {kNumber, 0, 0, kNumber}}, ReceiveDesc{nullptr, 0, {8, 9, 10, 11}})
+             .status == Status::Ok);
+  expect(user::call(8).w[0] == 3);
+  expect(user::call(9).status == Status::Void);
+  expect(user::call(10).w[0] == 3);
+  expect(user::call(11).w[0] == 3);
+}
+
+// ---- hostile on the hardware, and keepers --------------------------------------------
+
+enum FaultCase : std::uint64_t {
+  kCli, kHlt, kIn, kOut, kMovCr3, kUd2, kInt3, kDivZero, kJumpKernel, kJumpNonCanonical,
+  kJumpNull, kWriteCode, kStackOverflow, kBadTrap, kBadResult,
+};
+constexpr std::uint64_t fault_vector(std::uint64_t c) {
+  switch (c) {
+    case kUd2: return 6;
+    case kInt3: return 3;
+    case kDivZero: return 0;
+    case kJumpKernel: case kJumpNull: case kWriteCode: case kStackOverflow: return 14;
+    case kBadTrap: case kBadResult: return kFaultBadTrap;
+    default: return 13;   // #GP
+  }
+}
+
+#if defined(EROS_BAREMETAL)
+[[gnu::noinline]] std::uint64_t recurse(std::uint64_t n) {
+  volatile std::uint8_t pad[512];
+  pad[n & 511] = static_cast<std::uint8_t>(n);
+  if (n == 0) return 0;
+  return recurse(n - 1) + pad[n & 511];
+}
+
+void hardware_fault(std::uint64_t c) {
+  using Fn = void (*)();
+  switch (c) {
+    case kCli: asm volatile("cli"); break;
+    case kHlt: asm volatile("hlt"); break;
+    case kIn: { std::uint8_t v; asm volatile("inb $0x60, %0" : "=a"(v)); break; }
+    case kOut: asm volatile("outb %%al, $0x80" : : "a"(0)); break;
+    case kMovCr3: asm volatile("mov %0, %%cr3" : : "r"(std::uint64_t{0x1000})); break;
+    case kUd2: asm volatile("ud2"); break;
+    case kInt3: asm volatile("int3"); break;
+    case kDivZero: {
       std::uint64_t a = 1, d = 0;
       asm volatile("divq %2" : "+a"(a), "+d"(d) : "r"(std::uint64_t{0}));
       break;
     }
-    case 7: {                                                 // load a kernel CR3: #GP
-      asm volatile("mov %0, %%cr3" : : "r"(std::uint64_t{0x1000}));
-      break;
-    }
-    case 8: {                    // the trap itself, with its message in the kernel: stopped
-      register std::uint64_t r10 asm("r10") = 0;
-      asm volatile("syscall"
-                   :
-                   : "a"(0), "D"(1), "S"(0xffff800000000000), "d"(0), "r"(r10)
-                   : "rcx", "r11", "memory");
+    case kJumpKernel: reinterpret_cast<Fn>(0xFFFFFFFF80100000)(); break;
+    case kJumpNonCanonical: reinterpret_cast<Fn>(0x0000800000000000)(); break;
+    case kJumpNull: reinterpret_cast<Fn>(0x10)(); break;
+    case kWriteCode: *reinterpret_cast<volatile std::uint8_t*>(&quitter) = 0xC3; break;
+    case kStackOverflow: recurse(1 << 20); break;
+    case kBadTrap:
+    case kBadResult: {   // the trap itself, with its message in the kernel / result in code
+      const Message m{};
+      const ReceiveDesc rcv{};
+      register const ReceiveDesc* rdx asm("rdx") = &rcv;
+      register std::uint64_t r10 asm("r10") =
+          c == kBadTrap ? 0 : reinterpret_cast<std::uint64_t>(&quitter);
+      const std::uint64_t msg =
+          c == kBadTrap ? 0xffff800000000000 : reinterpret_cast<std::uint64_t>(&m);
+      std::uint64_t rax = 0;
+      asm volatile("syscall" : "+a"(rax) : "D"(1), "S"(msg), "r"(rdx), "r"(r10) : "rcx", "r11", "memory");
       break;
     }
   }
+}
 #endif
-  expect(false);   // not reached: the domain was stopped
+
+// What the fault does to the domain: on bare metal the instruction itself; hosted, the
+// platform's fault delivery done by hand (the same Call on the keeper register). A
+// keeper that resumes the domain makes it go on; no keeper (Void): the domain halts.
+bool fault(std::uint64_t c, std::uint64_t address = 0) {
+#if defined(EROS_BAREMETAL)
+  (void)address;
+  hardware_fault(c);
+  return true;
+#else
+  const Result r = user::call(kKeeperRegister, {.w = {fault_vector(c), 0, address, 0}});
+  return r.status == Status::Ok && r.w[0] == 0;
+#endif
+}
+
+// Calls its server once, then faults as param says. Not resumed by its keeper.
+void faulter(std::byte*, std::uint64_t param) {
+  expect(user::call(kServer, {.w = {param}}).status == Status::Ok);
+  if (!fault(param)) return;   // hosted, no keeper: the kernel would halt it
+  expect(false);               // not reached: stopped
+}
+
+// A keeper that checks the fault it is told of and leaves the domain stopped.
+void stopping_keeper(std::byte*, std::uint64_t param) {
+  Result r = user::wait(server_rcv());
+  for (;;) {
+    expect(r.w[0] == fault_vector(param));
+    r = user::wait(server_rcv());   // drops the resume key: the domain stays stopped
+  }
+}
+
+// int3 is a trap: its keeper resumes it after the instruction, and it goes on.
+void resumed_faulter(std::byte*, std::uint64_t) {
+  expect(user::call(kServer, {.w = {0}}).w[0] == 1);
+  expect(fault(kInt3));
+  expect(user::call(kServer, {.w = {1}}).w[0] == 2);
+}
+void resuming_keeper(std::byte*, std::uint64_t) {
+  Result r = user::wait(server_rcv());
+  for (;;) {
+    expect(r.w[0] == 3);
+    r = user::return_to(kCaller, {}, server_rcv());   // resume it
+  }
+}
+
+// Computes for ever and never invokes anything: only the timer takes the CPU from it.
+void spinner(std::byte*, std::uint64_t) {
+  for (;;) asm volatile("" ::: "memory");
+}
+
+// Demand paging: a first write to each of `param` fresh pages faults; its memory keeper
+// has a page mapped and resumes it, and the write is done again. Then a write to the
+// first page, which the page-mapping object refuses: the domain halts.
+constexpr std::uint64_t kFreshBase = 0x40000000;
+void demand_writer(std::byte*, std::uint64_t param) {
+  for (std::uint64_t i = 0; i < param; ++i) {
+    auto* p = reinterpret_cast<volatile std::uint64_t*>(kFreshBase + i * kPageBytes);
+#if defined(EROS_BAREMETAL)
+    *p = i + 1;
+    expect(*p == i + 1);
+#else
+    expect(fault(kWriteCode, reinterpret_cast<std::uint64_t>(p)));
+#endif
+  }
+  // The first page is never mapped: the object refuses, and its answer halts the domain.
+  volatile std::uint64_t null_page = 0x10;
+#if defined(EROS_BAREMETAL)
+  *reinterpret_cast<volatile std::uint64_t*>(null_page) = 1;
+#else
+  if (!fault(kWriteCode, null_page)) return;
+#endif
+  expect(false);
+}
+
+// A memory keeper: tail-calls the page-mapping object with the faulted domain's resume
+// key (k3), so the object's answer resumes that domain directly (the write is done again)
+// and the keeper is at once Available for the next fault.
+void memory_keeper(std::byte*, std::uint64_t) {
+  Result r = user::wait(server_rcv());
+  for (;;) {
+    expect(r.w[0] == 14);
+    r = user::return_to(kPager, {.w = {kMapFreshPage, r.w[2] & ~std::uint64_t{kPageBytes - 1}},
+                                 .k = {0, 0, 0, kCaller}},
+                        server_rcv());
+  }
+}
+
+// Hosted stand-in for the kernel's page-mapping object: the same protocol, no mapping.
+void pager(std::byte*, std::uint64_t) {
+  Result r = user::wait(server_rcv());
+  for (;;) {
+    const bool ok = r.w[0] == kMapFreshPage && (r.w[1] >> 12) != 0;   // never the first page
+    r = user::return_to(kCaller, {.w = {ok ? 0u : 1u}}, server_rcv());
+  }
 }
 
 // ---- benchmarks: round trips in ticks (instructions under TCG with -icount shift=0) ---
@@ -217,6 +546,29 @@ void bench_client(std::byte* data, std::uint64_t) {
     out[1 + kSamples + i] = t1 - t0;
   }
   out[0] = kSamples;
+}
+// The first write to each of kFirstWrites fresh pages, through the memory keeper.
+constexpr std::uint64_t kFirstWrites = 64;
+void bench_first_write(std::byte* data, std::uint64_t) {
+  auto* out = reinterpret_cast<std::uint64_t*>(data);
+  for (std::uint64_t i = 0; i < kFirstWrites; ++i) {
+    auto* p = reinterpret_cast<volatile std::uint64_t*>(kFreshBase + (16 + i) * kPageBytes);
+    const std::uint64_t t0 = ticks();
+#if defined(EROS_BAREMETAL)
+    *p = 1;
+#else
+    fault(kWriteCode, reinterpret_cast<std::uint64_t>(p));
+#endif
+    const std::uint64_t t1 = ticks();
+    out[1 + i] = t1 - t0;
+  }
+  for (std::uint64_t i = 0; i < kFirstWrites; ++i) {
+    const std::uint64_t t0 = ticks();
+    asm volatile("" ::: "memory");
+    const std::uint64_t t1 = ticks();
+    out[1 + kFirstWrites + i] = t1 - t0;
+  }
+  out[0] = kFirstWrites;
 }
 constexpr std::uint32_t kBenchPages = ((1 + 2 * kSamples) * 8 + kPageBytes - 1) / kPageBytes;
 
@@ -246,21 +598,134 @@ constexpr KeySpec send_stall_k[] = {{2, kServer, KeySource::Start, 1, 3, {}}};
 constexpr DomainSpec hostile_d[] = {{null_server, 1, 0, 0}, {hostile_args, 2, 1, 0}};
 constexpr KeySpec hostile_k[] = {{2, kServer, KeySource::Start, 1, 0, {}}};
 
-constexpr DomainSpec faults_d[] = {{null_server, 1, 0, 0}, {faulter, 2, 0, 0}, {faulter, 2, 0, 1},
-                                  {faulter, 2, 0, 2}, {faulter, 2, 0, 3}, {faulter, 2, 0, 4},
-                                  {faulter, 2, 0, 5}, {faulter, 2, 0, 6}, {faulter, 2, 0, 7},
-                                  {faulter, 2, 0, 8}, {pingpong_client, 3, 0, 2}};
-constexpr KeySpec faults_k[] = {
-    {2, kServer, KeySource::Start, 1, 0, {}}, {3, kServer, KeySource::Start, 1, 0, {}},
-    {4, kServer, KeySource::Start, 1, 0, {}}, {5, kServer, KeySource::Start, 1, 0, {}},
-    {6, kServer, KeySource::Start, 1, 0, {}}, {7, kServer, KeySource::Start, 1, 0, {}},
-    {8, kServer, KeySource::Start, 1, 0, {}}, {9, kServer, KeySource::Start, 1, 0, {}},
-    {10, kServer, KeySource::Start, 1, 0, {}}, {11, kServer, KeySource::Start, 1, 0, {}}};
+constexpr DomainSpec send_fork_d[] = {{send_reply_server, 1, 0, 0}, {pingpong_client, 2, 0, 2}};
+constexpr KeySpec send_fork_k[] = {{2, kServer, KeySource::Start, 1, 0, {}}};
+
+constexpr DomainSpec control_d[] = {{badge_server, 1, 0, 0}, {control_client, 2, 0, 0},
+                                    {object_returner, 2, 0, 0}, {object_returner, 2, 0, 1},
+                                    {object_returner, 2, 0, 2}};
+constexpr KeySpec control_k[] = {{2, kServer, KeySource::Start, 1, 1, {}},
+                                 {2, kControl, KeySource::DomainControl, 1, 0, {}},
+                                 {2, kNumber, KeySource::Number, 0, 0, {3, 0, 0, 0}},
+                                 {3, kNumber, KeySource::Number, 0, 0, {4, 0, 0, 0}},
+                                 {4, kControl, KeySource::DomainControl, 1, 0, {}},
+                                 {5, kControl, KeySource::DomainControl, 1, 0, {}}};
+
+constexpr DomainSpec coroutine_d[] = {{coroutine_b, 1, 0, 0}, {coroutine_a, 2, 0, 0}};
+constexpr KeySpec coroutine_k[] = {{2, kServer, KeySource::Start, 1, 2, {}}};
+
+// IP is Available first, TCP calls it, IP tail-calls ATM, which has not run yet (busy):
+// IP stalls until ATM waits, then the tail call goes through and ATM answers TCP.
+constexpr DomainSpec tail_busy_d[] = {{ip, 2, 2, 1}, {tcp, 3, 1, 1}, {atm, 1, 2, 0}};
+constexpr KeySpec tail_busy_k[] = {{2, kServer, KeySource::Start, 1, 6, {}},
+                                   {1, kNext, KeySource::Start, 3, 1, {}}};
+
+constexpr DomainSpec stall_fifo_d[] = {{pingpong_client, 1, 0, 2}, {pingpong_client, 2, 0, 1},
+                                       {pingpong_client, 3, 0, 1}, {null_server, 4, 0, 0}};
+constexpr KeySpec stall_fifo_k[] = {{1, kServer, KeySource::Start, 4, 1, {}},
+                                    {2, kServer, KeySource::Start, 4, 2, {}},
+                                    {3, kServer, KeySource::Start, 4, 3, {}}};
+
+constexpr DomainSpec rescind_d[] = {{void_client, 1, 0, 0}, {void_client, 1, 0, 0},
+                                    {rescinder, 2, 0, 0}, {badge_server, 3, 0, 0}};
+constexpr KeySpec rescind_k[] = {{1, kServer, KeySource::Start, 4, 1, {}},
+                                 {2, kServer, KeySource::Start, 4, 2, {}},
+                                 {3, kControl, KeySource::DomainControl, 4, 0, {}}};
+
+constexpr DomainSpec truncate_d[] = {{echo_server, 1, 1, 100}, {truncate_client, 2, 17, 0}};
+constexpr KeySpec truncate_k[] = {{2, kServer, KeySource::Start, 1, 0, {}}};
+
+constexpr DomainSpec buffers_d[] = {{ro_server, 1, 2, 0, 1}, {hostile_buffers, 2, 2, 0, 1}};
+constexpr KeySpec buffers_k[] = {{2, kServer, KeySource::Start, 1, 0, {}}};
+
+constexpr DomainSpec return_errors_d[] = {{bad_returner, 1, 1, 0}, {return_error_client, 2, 0, 0},
+                                          {pingpong_client, 3, 0, 1}};
+constexpr KeySpec return_errors_k[] = {{2, kServer, KeySource::Start, 1, 0, {}},
+                                       {3, kServer, KeySource::Start, 1, 0, {}}};
+
+constexpr DomainSpec bad_registers_d[] = {{null_server, 1, 0, 0}, {bad_registers, 2, 0, 0}};
+constexpr KeySpec bad_registers_k[] = {{2, kServer, KeySource::Start, 1, 0, {}}};
+
+constexpr DomainSpec pass_on_d[] = {{dest_fault_client, 1, 1, 0}, {pingpong_client, 2, 0, 1},
+                                    {ro_server, 3, 2, 0, 1}};
+constexpr KeySpec pass_on_k[] = {{1, kServer, KeySource::Start, 3, 0, {}},
+                                 {2, kServer, KeySource::Start, 3, 0, {}}};
+
+constexpr DomainSpec halt_d[] = {{void_client, 1, 0, 0}, {void_client, 1, 0, 0},
+                                 {quitter, 2, 0, 0}, {void_sender, 1, 0, 0}};
+constexpr KeySpec halt_k[] = {{1, kServer, KeySource::Start, 3, 0, {}},
+                              {2, kServer, KeySource::Start, 3, 0, {}},
+                              {4, kServer, KeySource::Start, 3, 0, {}}};
+
+constexpr DomainSpec keys_d[] = {{key_server, 1, 0, 0}, {key_client, 2, 0, 0}};
+constexpr KeySpec keys_k[] = {{2, kServer, KeySource::Start, 1, 0, {}},
+                              {2, kNumber, KeySource::Number, 0, 0, {3, 0, 0, 0}}};
+
+// Vector state: the server (its own space), the client (space 2), a snooper in the
+// client's space and one in a space of its own; the snoopers run while the others'
+// values are live in the registers.
+constexpr DomainSpec vector_d[] = {{vector_server, 1, 1, 0}, {vector_client, 2, 1, 3},
+                                   {vector_snooper, 2, 0, 0}, {vector_snooper, 3, 0, 0},
+                                   {vector_client, 3, 1, 2}};
+constexpr KeySpec vector_k[] = {{2, kServer, KeySource::Start, 1, 0, {}},
+                                {3, kServer, KeySource::Start, 1, 0, {}},
+                                {4, kServer, KeySource::Start, 1, 0, {}},
+                                {5, kServer, KeySource::Start, 1, 0, {}}};
+
+// Fault scenarios: d1 a server, d2 the faulter, d3 a client in a third space that goes on
+// afterwards, d4 (with a keeper) the faulter's keeper.
+#define FAULT_NO_KEEPER(id, c)                                                              \
+  constexpr DomainSpec id##_d[] = {{null_server, 1, 0, 0}, {faulter, 2, 0, c},              \
+                                   {pingpong_client, 3, 0, 2}};                             \
+  constexpr KeySpec id##_k[] = {{2, kServer, KeySource::Start, 1, 0, {}},                   \
+                                {3, kServer, KeySource::Start, 1, 0, {}}};
+#define FAULT_KEEPER(id, c)                                                                 \
+  constexpr DomainSpec id##_d[] = {{null_server, 1, 0, 0}, {faulter, 2, 0, c},              \
+                                   {pingpong_client, 3, 0, 2}, {stopping_keeper, 4, 0, c}}; \
+  constexpr KeySpec id##_k[] = {{2, kServer, KeySource::Start, 1, 0, {}},                   \
+                                {3, kServer, KeySource::Start, 1, 0, {}},                   \
+                                {2, kKeeperRegister, KeySource::Start, 4, 9, {}}};
+FAULT_NO_KEEPER(f_cli, kCli)
+FAULT_KEEPER(f_hlt, kHlt)
+FAULT_KEEPER(f_in, kIn)
+FAULT_NO_KEEPER(f_out, kOut)
+FAULT_KEEPER(f_cr3, kMovCr3)
+FAULT_NO_KEEPER(f_ud2, kUd2)
+FAULT_KEEPER(f_int3, kInt3)
+FAULT_NO_KEEPER(f_div, kDivZero)
+FAULT_NO_KEEPER(f_jk, kJumpKernel)
+FAULT_KEEPER(f_jnc, kJumpNonCanonical)
+FAULT_KEEPER(f_jnull, kJumpNull)
+FAULT_KEEPER(f_wcode, kWriteCode)
+FAULT_KEEPER(f_stack, kStackOverflow)
+FAULT_NO_KEEPER(f_trap, kBadTrap)
+FAULT_KEEPER(f_result, kBadResult)
+
+constexpr DomainSpec keeper_resume_d[] = {{null_server, 1, 0, 0}, {resuming_keeper, 2, 0, 0},
+                                          {resumed_faulter, 3, 0, 0}};
+constexpr KeySpec keeper_resume_k[] = {{3, kServer, KeySource::Start, 1, 0, {}},
+                                       {3, kKeeperRegister, KeySource::Start, 2, 4, {}}};
+
+// Time slices: two endless loops and a client and server that still get through.
+constexpr DomainSpec endless_d[] = {{spinner, 1, 0, 0}, {null_server, 2, 0, 0},
+                                    {pingpong_client, 3, 0, 3}, {spinner, 4, 0, 0}};
+constexpr KeySpec endless_k[] = {{3, kServer, KeySource::Start, 2, 0, {}}};
+
+// Demand paging: d1 writes to 3 fresh pages, d2 its memory keeper, d3 the page-mapping
+// object (bare metal: the kernel's; badge = the domain whose space it maps into).
+constexpr DomainSpec demand_d[] = {{demand_writer, 1, 0, 3}, {memory_keeper, 2, 0, 0},
+                                   {pager, 2, 0, 0, 0, true}};
+constexpr KeySpec demand_k[] = {{1, kKeeperRegister, KeySource::Start, 2, 0, {}},
+                                {2, kPager, KeySource::Start, 3, 1, {}}};
 
 constexpr DomainSpec bench_intra_d[] = {{null_server, 0, 0, 0}, {bench_client, 0, kBenchPages, 0}};
 constexpr DomainSpec bench_inter_d[] = {{null_server, 1, 0, 0}, {bench_client, 2, kBenchPages, 0}};
 constexpr KeySpec bench_k[] = {{2, kServer, KeySource::Start, 1, 0, {}}};
 constexpr DomainSpec bench_number_d[] = {{bench_client, 1, kBenchPages, 0}};
+constexpr DomainSpec bench_first_write_d[] = {
+    {bench_first_write, 1, kBenchPages, 0}, {memory_keeper, 2, 0, 0}, {pager, 2, 0, 0, 0, true}};
+constexpr KeySpec bench_first_write_k[] = {{1, kKeeperRegister, KeySource::Start, 2, 0, {}},
+                                           {2, kPager, KeySource::Start, 3, 1, {}}};
 constexpr KeySpec bench_number_k[] = {{1, kServer, KeySource::Number, 0, 0, {1, 2, 3, 4}}};
 
 template <std::size_t D, std::size_t K>
@@ -286,10 +751,63 @@ constexpr Scenario list[] = {
              "Send, then a Call that stalls on the busy server and restarts"),
     scenario("hostile-args", 3, hostile_d, hostile_k,
              "bad registers, lengths and buffers (unmapped, non-canonical, kernel): named statuses"),
-    {"faults", 4, faults_d, 11, faults_k, 10, false, 0,
-     "cli, ud2, int3, out, a write to code, a jump into the kernel, divide by zero, mov cr3, "
-     "a trap with its message in the kernel: "
-     "each domain stopped, the server still answers",
+    scenario("send-fork", 3, send_fork_d, send_fork_k,
+             "Send on a resume key: the reply, the server runs on; the key is then consumed"),
+    scenario("domain-control", 3, control_d, control_k,
+             "MakeStart, BadOrder, Send and Return on kernel objects, Rescind, number keys"),
+    scenario("coroutine", 3, coroutine_d, coroutine_k,
+             "coroutine calls on resume keys both ways, then a plain reply"),
+    scenario("tail-call-busy", 4, tail_busy_d, tail_busy_k,
+             "a tail call to a busy domain stalls, restarts and goes through"),
+    scenario("stall-fifo", 5, stall_fifo_d, stall_fifo_k,
+             "three callers stall on a busy server and restart in FIFO order"),
+    scenario("rescind-stallers", 4, rescind_d, rescind_k,
+             "rescind restarts every staller, which finds its key void; a new key works"),
+    scenario("truncate", 3, truncate_d, truncate_k,
+             "0..65,536 bytes to a 100-byte limit, 64 back; limit 0; limit clamped"),
+    scenario("hostile-buffers", 3, buffers_d, buffers_k,
+             "read-only, unmapped, kernel, non-canonical and code receive buffers: DestFault"),
+    scenario("return-errors", 4, return_errors_d, return_errors_k,
+             "Return with SourceFault, StringTooLong, BadRegister: the caller is told"),
+    scenario("bad-registers", 3, bad_registers_d, bad_registers_k,
+             "BadRegister in every position of Call and Send"),
+    scenario("restart-pass-on", 4, pass_on_d, pass_on_k,
+             "a restarted staller whose retry fails (DestFault) passes the restart on"),
+    scenario("halt-stallers", 3, halt_d, halt_k,
+             "a domain halts: its stallers restart and find their keys void"),
+    scenario("key-passing", 3, keys_d, keys_k,
+             "k0..k2 to r0..r2 and a resume key in r3 on Call; all four on Return"),
+    scenario("vector-state", 4, vector_d, vector_k,
+             "XMM0-15 and MXCSR kept per domain: no domain sees another's"),
+    scenario("fault-cli", 4, f_cli_d, f_cli_k, "cli in ring 3: #GP, no keeper: halted"),
+    scenario("fault-hlt", 5, f_hlt_d, f_hlt_k, "hlt in ring 3: #GP to its keeper"),
+    scenario("fault-in", 5, f_in_d, f_in_k, "in from a port: #GP to its keeper"),
+    scenario("fault-out", 4, f_out_d, f_out_k, "out to a port: #GP, no keeper: halted"),
+    scenario("fault-mov-cr3", 5, f_cr3_d, f_cr3_k, "mov to cr3: #GP to its keeper"),
+    scenario("fault-ud2", 4, f_ud2_d, f_ud2_k, "ud2: #UD, no keeper: halted"),
+    scenario("fault-int3", 5, f_int3_d, f_int3_k, "int3: #BP to its keeper"),
+    scenario("fault-divide", 4, f_div_d, f_div_k, "divide by zero: #DE, no keeper: halted"),
+    scenario("fault-jump-kernel", 4, f_jk_d, f_jk_k,
+             "a jump into the kernel: #PF, no keeper: halted"),
+    scenario("fault-jump-noncanonical", 5, f_jnc_d, f_jnc_k,
+             "a jump to a non-canonical address: #GP to its keeper"),
+    scenario("fault-jump-null", 5, f_jnull_d, f_jnull_k,
+             "a jump to an unmapped address: #PF to its keeper"),
+    scenario("fault-write-code", 5, f_wcode_d, f_wcode_k,
+             "a write to its read-only code: #PF to its keeper"),
+    scenario("fault-stack-overflow", 5, f_stack_d, f_stack_k,
+             "recursion into the guard page: #PF to its keeper"),
+    scenario("fault-bad-trap", 4, f_trap_d, f_trap_k,
+             "a trap with its message in the kernel: refused, no keeper: halted"),
+    scenario("fault-bad-result", 5, f_result_d, f_result_k,
+             "a trap with its result in read-only code: refused, told to its keeper"),
+    scenario("keeper-resume", 4, keeper_resume_d, keeper_resume_k,
+             "int3 told to its keeper, which resumes the domain: it goes on"),
+    scenario("demand-paging", 3, demand_d, demand_k,
+             "first writes to 3 fresh pages: fault, keeper, page-mapping object, resume; "
+             "a write to page 0: refused, halted"),
+    {"endless-loop", 5, endless_d, 4, endless_k, 1, false, 0,
+     "two domains loop for ever: the timer preempts them, a client and server still finish",
      /*hardware_only=*/true},
     scenario("bench-intra", 1, bench_intra_d, bench_k, "Call+Return round trip, one space",
              true, 2),
@@ -297,6 +815,8 @@ constexpr Scenario list[] = {
              true, 2),
     scenario("bench-number", 2, bench_number_d, bench_number_k,
              "Call on a number key (null system call)", true, 1),
+    scenario("bench-first-write", 3, bench_first_write_d, bench_first_write_k,
+             "first write to a fresh page: fault, keeper, map, resume", true, 1),
 };
 
 }  // namespace

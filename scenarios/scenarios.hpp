@@ -22,7 +22,29 @@ struct DomainSpec {
   std::uint32_t space;        // 0: the shared space; k >= 1: the k-th space of its own
   std::uint32_t data_pages;   // size of the data area, in 4 KB pages (0: none)
   std::uint64_t param;
+  // The last `ro_pages` pages of the data area are mapped read-only (hostile buffers).
+  std::uint32_t ro_pages = 0;
+  // Bare metal runs the kernel's page-mapping object (arch/x86_64/pager.cpp) in this
+  // domain's place, a kernel-mode domain answering on the same protocol; hosted runs
+  // `program`, which answers the same messages without mapping anything.
+  bool kernel_pager = false;
 };
+
+// Register conventions shared by the scenarios and the bare-metal kernel: a fault in a
+// domain is delivered as a Call, made by the kernel on the domain's behalf, on the key in
+// its keeper register, with w = {vector, error code, address, rip}. An answer on the
+// resume key the keeper receives with w0 = 0 restarts the faulting instruction; any other
+// w0 halts the domain; a keeper that drops the key leaves the domain stopped. No keeper (a
+// void key): the Call records Void and the domain halts. kFaultBadTrap is the vector of a
+// trap whose argument pointers were refused.
+inline constexpr std::uint8_t kKeeperRegister = 14;
+inline constexpr std::uint64_t kFaultBadTrap = 256;
+// The page-mapping object's order: map a fresh zeroed, writable page at w1 into the space
+// of the domain named by the badge of the invoked key. It answers on the resume key it
+// receives (in r3): w0 = 0 mapped, 1 refused. A memory keeper tail-calls it with the
+// faulted domain's resume key, so the answer goes straight to that domain: mapped, it
+// restarts the write; refused, it halts.
+inline constexpr std::uint64_t kMapFreshPage = 1;
 
 enum class KeySource : std::uint8_t { Start, Number, DomainControl };
 

@@ -2,7 +2,9 @@
 """Runs every test of one or more meson build dirs and prints `N passed, N failed`.
 
 Catch2 executables (suite 'catch2') count one test per test case, read from their JUnit
-report; every other meson test (suite 'check') counts as one test.
+report, and so does any test in suite 'junit' (it takes the same `-r junit -o FILE`
+arguments: arch/x86_64/boot_test.py, one case per bare-metal scenario); every other meson
+test (suite 'check') counts as one test.
 """
 import json
 import os
@@ -80,7 +82,7 @@ def main():
                 continue
             env = dict(os.environ)
             env.update(test.get('env') or {})
-            if 'catch2' in test['suite']:
+            if 'catch2' in test['suite'] or 'junit' in test['suite']:
                 results += run_catch2(label, test, env)
             else:
                 results += run_check(label, test, env)

@@ -76,6 +76,7 @@ void frames_init(std::uint64_t first_free, std::uint64_t end);
 std::uint64_t frames_mark();
 void frames_reset(std::uint64_t mark);
 std::uint64_t alloc_frame();                      // zeroed; panics when out of memory
+std::uint64_t frames_left();
 std::uint64_t kernel_root();                      // the kernel's own PML4 (physical)
 std::uint64_t new_space_root();                   // a PML4 sharing the kernel half
 void map_page(std::uint64_t root, std::uint64_t va, std::uint64_t pa, std::uint64_t flags);
@@ -100,18 +101,65 @@ extern Kernel* kernel;
 extern DomainId current;
 extern std::uint64_t scheduler_rsp;
 
+extern std::uint64_t activations;   // every activate(): a switch happened
 // Make `to` the running domain's context (stack for traps, CR3), before the stack switch.
 void activate(DomainId to);
 // Prepare a never-run domain to enter ring 3 at `entry` with three arguments.
 void prepare_domain(DomainId d, std::uint64_t root, std::uint64_t entry, std::uint64_t user_rsp,
                     std::uint64_t a0, std::uint64_t a1, std::uint64_t a2);
-// Run ready domains until none is; returns with the kernel's own CR3 loaded.
+// Prepare a never-run domain that runs `entry` in ring 0 on its own kernel stack (the
+// page-mapping object); root 0: it runs in whatever space is loaded.
+void prepare_kernel_domain(DomainId d, void (*entry)());
+// ---- vector state (x87, SSE: FXSAVE format), per domain --------------------------------
+// The registers always hold the state of `vector_owner` (the domain that ran last), or the
+// initial state when it is kNoDomain. Switching to another domain saves the owner's state
+// only when it is not in its initial state (the owner touched it), and restores the
+// incoming domain's only when it has a saved one: between domains that never touched it,
+// a switch costs one check and no FXSAVE/FXRSTOR. Eager, never a lazy #NM.
+extern DomainId vector_owner;
+extern std::uint64_t vector_saves, vector_restores;
+void vector_reset();                  // a new scenario: no domain has state; registers init
+void vector_switch(DomainId to);      // before `to` runs (a switch, or back to itself)
+void vector_kernel_begin();           // the kernel's copy is about to use XMM registers
+void vector_kernel_end();             // ... and is done: registers back to the initial state
+
+// Run ready domains until none is; returns with the kernel's own CR3 loaded. Domains
+// preempted by the timer run when no domain is ready.
 void run_scheduler();
+
+// ---- the LAPIC timer: time slices -------------------------------------------------------
+// A domain that has run a whole tick interval with no domain switch is preempted when
+// another can run: it goes to the tail of the platform's preempted queue (the core's ready
+// queue is served first). Short work between invocations (every shared scenario) is never
+// preempted, so time slicing never reorders a trace. When only preempted domains remain
+// and no invocation happened for kWatchdogTicks, the scenario is stopped (its domains are
+// left as they are; the next scenario builds everything anew).
+inline constexpr std::uint64_t kWatchdogTicks = 20;
+void timer_init();                 // LAPIC mapped, timer periodic, vector 32
+void timer_stop();
+void lapic_eoi();
+void timer_interrupt();            // from ring 3, on the running domain's kernel stack
+void slices_reset();               // a new scenario
+extern std::uint64_t timer_ticks, preemptions;
+extern bool scenario_stopped;       // by the watchdog
+std::uint64_t tsc_hz(const char** source);   // CPUID 0x15/0x16, else the PIT
+// A fault (or a refused trap) of the running domain `me`: a Call on its keeper register
+// with w = {vector, error, address, rip}, made on its behalf. Returns when its keeper
+// answered w0 = 0 (restart the instruction); halts it when there is no keeper (the Call
+// failed) or the answer was anything else.
+void deliver_fault(Domain& me, std::uint64_t vector, std::uint64_t error, std::uint64_t address,
+                   std::uint64_t rip);
 
 }  // namespace eros::x86
 
 extern "C" {
 void eros_switch(std::uint64_t* save_rsp, std::uint64_t new_rsp);
+[[noreturn]] void eros_pager_main();
+bool eros_vector_clean();
+void eros_timer_stub();
+void eros_spurious_stub();
+extern std::uint64_t boot_pdpt_dm[512];
+void eros_vector_zero();
 void eros_enter_user();
 void eros_syscall_entry();
 extern std::uint64_t eros_kstack_top;

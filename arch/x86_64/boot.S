@@ -113,7 +113,7 @@ boot_gdtr:
 
         .section .bss.boot, "aw", @nobits
         .balign 4096
-        .global boot_pml4, boot_pd
+        .global boot_pml4, boot_pd, boot_pdpt_dm
 boot_pml4:      .skip 4096
 boot_pdpt_low:  .skip 4096
 boot_pdpt_dm:   .skip 4096
@@ -207,6 +207,71 @@ eros_enter_user:
         xorl    %r15d, %r15d
         iretq
 
+// ---- vector state ------------------------------------------------------------------
+// bool eros_vector_clean(void): are the vector registers in their initial state: XMM0-15
+// zero, MXCSR 0x1F80, x87 control word 0x37F and status word 0? Changes none of them.
+        .global eros_vector_clean
+eros_vector_clean:
+        subq    $24, %rsp
+        stmxcsr (%rsp)
+        cmpl    $0x1F80, (%rsp)
+        jne     1f
+        fnstcw  4(%rsp)
+        cmpw    $0x37F, 4(%rsp)
+        jne     1f
+        fnstsw  %ax
+        testw   %ax, %ax
+        jnz     1f
+        movdqu  %xmm0, 8(%rsp)
+        por     %xmm1, %xmm0
+        por     %xmm2, %xmm0
+        por     %xmm3, %xmm0
+        por     %xmm4, %xmm0
+        por     %xmm5, %xmm0
+        por     %xmm6, %xmm0
+        por     %xmm7, %xmm0
+        por     %xmm8, %xmm0
+        por     %xmm9, %xmm0
+        por     %xmm10, %xmm0
+        por     %xmm11, %xmm0
+        por     %xmm12, %xmm0
+        por     %xmm13, %xmm0
+        por     %xmm14, %xmm0
+        por     %xmm15, %xmm0
+        movq    %xmm0, %rax
+        psrldq  $8, %xmm0
+        movq    %xmm0, %rdx
+        movdqu  8(%rsp), %xmm0
+        orq     %rdx, %rax
+        sete    %al
+        movzbl  %al, %eax
+        addq    $24, %rsp
+        ret
+1:      xorl    %eax, %eax
+        addq    $24, %rsp
+        ret
+
+// void eros_vector_zero(void): XMM0-15 to zero (after the kernel's own copy used them).
+        .global eros_vector_zero
+eros_vector_zero:
+        pxor    %xmm0, %xmm0
+        pxor    %xmm1, %xmm1
+        pxor    %xmm2, %xmm2
+        pxor    %xmm3, %xmm3
+        pxor    %xmm4, %xmm4
+        pxor    %xmm5, %xmm5
+        pxor    %xmm6, %xmm6
+        pxor    %xmm7, %xmm7
+        pxor    %xmm8, %xmm8
+        pxor    %xmm9, %xmm9
+        pxor    %xmm10, %xmm10
+        pxor    %xmm11, %xmm11
+        pxor    %xmm12, %xmm12
+        pxor    %xmm13, %xmm13
+        pxor    %xmm14, %xmm14
+        pxor    %xmm15, %xmm15
+        ret
+
 // ---- exceptions 0..31 -------------------------------------------------------------
 .macro EXC_NOERR n
 exc_\n:
@@ -288,6 +353,16 @@ exc_common:
         popq    %rbx
         popq    %rax
         addq    $16, %rsp
+        iretq
+
+// The LAPIC timer (vector 32): the same frame as an exception without an error code.
+        .global eros_timer_stub, eros_spurious_stub
+eros_timer_stub:
+        pushq   $0
+        pushq   $32
+        jmp     exc_common
+// The LAPIC's spurious vector: no EOI, nothing to do.
+eros_spurious_stub:
         iretq
 
         .section .rodata

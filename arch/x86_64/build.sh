@@ -16,10 +16,16 @@ common="-std=c++20 -O2 -g -Wall -Wextra -Werror -Wno-psabi -ffreestanding -fno-e
   -fno-asynchronous-unwind-tables -fno-threadsafe-statics -fno-tree-loop-distribute-patterns \
   -fno-stack-protector -fcf-protection=none -fno-pic -fno-pie -nostdlib \
   -I$top -I$arch -I$top/user"
-# The kernel: top 2 GB, no red zone (traps land on the same stack), SSE for copy/.
-kflags="$common -mcmodel=kernel -mno-red-zone"
-# Ring 3: general registers only, until vector state is kept per domain (issue 7).
-uflags="$common -mgeneral-regs-only"
+# The kernel: top 2 GB, no red zone (traps land on the same stack), general registers
+# only (the vector registers hold the domains' state), except the copy family and its
+# caller (kvflags: copy/, arch/x86_64/vcopy.cpp), which put that state away first.
+kvflags="$common -mcmodel=kernel -mno-red-zone"
+kflags="$kvflags -mgeneral-regs-only"
+# Ring 3: vector state is kept per domain, so programs may use SSE (scenarios/vector.cpp
+# does); the others stay general-registers-only: code that leaves values in XMM registers
+# makes every switch away from it save them (docs/baremetal.md, "Vector state").
+uvflags="$common -DEROS_BAREMETAL"
+uflags="$uvflags -mgeneral-regs-only"
 
 compile() {   # compile FLAGS SRC OBJ: only when the object is older than the source or headers
   obj=$3
@@ -31,9 +37,10 @@ compile() {   # compile FLAGS SRC OBJ: only when the object is older than the so
 
 # ---- ring 3 --------------------------------------------------------------------------
 compile "$uflags" "$top/scenarios/scenarios.cpp" "$out/obj/u_scenarios.o"
+compile "$uvflags" "$top/scenarios/vector.cpp" "$out/obj/u_vector.o"
 compile "$uflags" "$arch/user/runtime.cpp" "$out/obj/u_runtime.o"
 $cxx $uflags -static -no-pie -Wl,-T,"$arch/user/user.ld" -Wl,--build-id=none \
-  -o "$out/user.elf" "$out/obj/u_runtime.o" "$out/obj/u_scenarios.o"
+  -o "$out/user.elf" "$out/obj/u_runtime.o" "$out/obj/u_scenarios.o" "$out/obj/u_vector.o"
 # No writable data in the ring-3 image: it is mapped read-only into every space.
 if size -A "$out/user.elf" | awk '$1 == ".data" && $2 != 0 { bad = 1 } END { exit !bad }'; then
   echo "build-x86_64: the ring-3 image has writable data (globals); programs may not"
@@ -47,9 +54,13 @@ printf '\t.section .user_blob, "a"\n\t.incbin "%s"\n\t.section .note.GNU-stack, 
 objs=""
 for src in core/kernel.cpp ipc/invoke.cpp copy/common.cpp copy/x86_64.cpp \
            arch/x86_64/platform.cpp arch/x86_64/machine.cpp arch/x86_64/main.cpp \
-           arch/x86_64/libc.cpp; do
+           arch/x86_64/pager.cpp arch/x86_64/vcopy.cpp arch/x86_64/libc.cpp; do
   obj="$out/obj/k_$(echo "$src" | tr / _ | sed 's/\.cpp$/.o/')"
-  compile "$kflags" "$top/$src" "$obj"
+  case $src in
+    copy/*|arch/x86_64/vcopy.cpp) flags=$kvflags ;;
+    *) flags=$kflags ;;
+  esac
+  compile "$flags" "$top/$src" "$obj"
   objs="$objs $obj"
 done
 $cxx $kflags -c "$arch/boot.S" -o "$out/obj/boot.o"

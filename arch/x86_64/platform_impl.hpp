@@ -20,17 +20,10 @@ class X86Platform {
   bool writable(const Domain& d, void* p, std::uint32_t n) const noexcept;
   // The invoker (`from`) is the running domain, so its space is the one loaded: within one
   // space both ranges are reachable as they are; across spaces the destination is reached
-  // through the direct map, page by page.
+  // through the direct map, page by page. Out of line (arch/x86_64/vcopy.cpp), the only
+  // kernel code compiled with SSE: it puts the domain's vector state away first.
   void copy(const Domain& to, void* dst, const Domain& from, const void* src,
-            std::uint32_t n) noexcept {
-    if (to.space == from.space) [[likely]] {
-      copy_string(dst, src, n);
-      return;
-    }
-    copy_across(to, dst, from, src, n);
-  }
-  void copy_across(const Domain& to, void* dst, const Domain& from, const void* src,
-                   std::uint32_t n) noexcept;
+            std::uint32_t n) noexcept;
   static std::uint64_t cycles() noexcept {
     std::uint32_t lo, hi;
     asm volatile("rdtsc" : "=a"(lo), "=d"(hi));

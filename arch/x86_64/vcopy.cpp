@@ -1,0 +1,32 @@
+// The string copy of an invocation: the only kernel code compiled with SSE (the copy
+// family, copy/), so the only place where the kernel touches the vector registers. The
+// domain's own vector state is put away first (x86::vector_kernel_begin) and the registers
+// left in their initial state after; the domain that runs next gets its own back.
+#include "arch/x86_64/baremetal.hpp"
+
+namespace eros {
+
+void X86Platform::copy(const Domain& to, void* dst, const Domain& from, const void* src,
+                       std::uint32_t n) noexcept {
+  x86::vector_kernel_begin();
+  if (to.space == from.space) [[likely]] {
+    copy_string(dst, src, n);
+  } else {
+    // Both ranges were probed. The source is in the running space; the destination is
+    // reached through the direct map, one destination page at a time.
+    const std::uint64_t root = x86::space_roots[to.space];
+    auto d = reinterpret_cast<std::uint64_t>(dst);
+    auto* s = static_cast<const std::uint8_t*>(src);
+    while (n != 0) {
+      const std::uint64_t in_page = x86::kPage - (d & (x86::kPage - 1));
+      const std::uint32_t chunk = in_page < n ? static_cast<std::uint32_t>(in_page) : n;
+      copy_string(x86::phys_to_virt(x86::translate(root, d)), s, chunk);
+      d += chunk;
+      s += chunk;
+      n -= chunk;
+    }
+  }
+  x86::vector_kernel_end();
+}
+
+}  // namespace eros

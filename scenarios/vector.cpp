@@ -1,0 +1,147 @@
+// Vector state per domain. On bare metal each program loads its own values into XMM0-15
+// and MXCSR, traps, and reads them back in the same asm statement (nothing the compiler
+// generates runs between), so a value that changed, or one that belongs to another
+// domain, is caught; a failed check is a Call on the void register 15, which the trace
+// shows. Hosted, the same invocations are made without the registers (fibers keep no
+// vector state across a call), so the traces are the same.
+#include "scenarios/vector.hpp"
+
+#include "eros/user.hpp"
+
+namespace eros::scenarios {
+namespace {
+
+constexpr std::uint8_t kServer = 1, kCaller = 3, kAlarm = 15;
+
+void expect(bool ok) {
+  if (!ok) user::call(kAlarm);
+}
+
+// The server takes 64-byte strings, so that the kernel's own copy (which uses the vector
+// registers) runs while the client's values are live in them.
+ReceiveDesc rcv(std::byte* data) { return ReceiveDesc{data, 4096, {0, 0, 0, kCaller}}; }
+constexpr std::uint32_t kLen = 64;
+
+#if defined(EROS_BAREMETAL)
+constexpr std::uint32_t kMxcsrInit = 0x1F80;
+constexpr std::uint32_t kMxcsrServer = 0x3F80;   // rounding down
+constexpr std::uint32_t kMxcsrClient = 0x7F80;   // rounding toward zero
+
+// xmm0..15, two words each.
+struct alignas(16) VecRegs {
+  std::uint64_t q[32];
+};
+
+// A domain's own values: its tag in the top byte, the register and half below.
+VecRegs pattern(std::uint64_t tag) {
+  VecRegs v{};
+  for (std::uint64_t i = 0; i < 32; ++i) v.q[i] = (tag << 56) | 0x00C0FFEE00000000ull | (i + 1);
+  return v;
+}
+bool same(const VecRegs& a, const VecRegs& b) {
+  for (int i = 0; i < 32; ++i)
+    if (a.q[i] != b.q[i]) return false;
+  return true;
+}
+// Does any register hold a word of another domain's values?
+bool holds_any_of(const VecRegs& v, std::uint64_t tag) {
+  for (int i = 0; i < 32; ++i)
+    if ((v.q[i] >> 56) == tag && ((v.q[i] >> 32) & 0xFFFFFF) == 0xC0FFEE) return true;
+  return false;
+}
+constexpr std::uint64_t kServerTag = 0x5A, kClientTag = 0xA5;
+
+#define EROS_XMM_LIST(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13) X(14) X(15)
+#define EROS_LOAD(n) "movdqa " #n "*16(%[in]), %%xmm" #n "\n\t"
+#define EROS_STORE(n) "movdqa %%xmm" #n ", " #n "*16(%[out])\n\t"
+#define EROS_CLOBBER(n) "xmm" #n,
+
+// The trap of arch/x86_64/user_trap.hpp with the vector registers loaded from `in` (and
+// MXCSR from mx_in) just before it, and stored to `out` (MXCSR to mx_out) just after.
+Result vector_trap(Op op, std::uint8_t key, const Message& m, const ReceiveDesc& rd,
+                   const VecRegs& in, std::uint32_t mx_in, VecRegs& out, std::uint32_t& mx_out) {
+  Result r;
+  register const ReceiveDesc* rdx asm("rdx") = &rd;
+  register Result* r10 asm("r10") = &r;
+  std::uint64_t rax = static_cast<std::uint64_t>(op);
+  std::uint32_t mo = 0;
+  asm volatile("ldmxcsr %[mi]\n\t" EROS_XMM_LIST(EROS_LOAD) "syscall\n\t"
+               EROS_XMM_LIST(EROS_STORE) "stmxcsr %[mo]"
+               : "+a"(rax), [mo] "=m"(mo)
+               : "D"(std::uint64_t{key}), "S"(&m), "r"(rdx), "r"(r10), [in] "r"(&in),
+                 [out] "r"(&out), [mi] "m"(mx_in)
+               : "rcx", "r11", "memory", EROS_XMM_LIST(EROS_CLOBBER) "cc");
+  mx_out = mo;
+  return r;
+}
+
+// What a domain finds in its vector registers when it first runs.
+void first_look(VecRegs& out, std::uint32_t& mx) {
+  std::uint32_t mo = 0;
+  asm volatile(EROS_XMM_LIST(EROS_STORE) "stmxcsr %[mo]" : [mo] "=m"(mo) : [out] "r"(&out) : "memory");
+  mx = mo;
+}
+#endif
+
+}  // namespace
+
+// Answers w0 + 1, keeping its own values in the vector registers and a rounding mode in
+// MXCSR across every Return; checks they are still its own each time it is called.
+void vector_server(std::byte* data, std::uint64_t) {
+#if defined(EROS_BAREMETAL)
+  const VecRegs mine = pattern(kServerTag);
+  VecRegs seen;
+  std::uint32_t mx = 0;
+  first_look(seen, mx);
+  expect(mx == kMxcsrInit && !holds_any_of(seen, kClientTag));
+  Result r = vector_trap(Op::Return, 0, {}, rcv(data), mine, kMxcsrServer, seen, mx);
+  for (;;) {
+    expect(same(seen, mine) && mx == kMxcsrServer);
+    r = vector_trap(Op::Return, kCaller, {.w = {r.w[0] + 1}}, rcv(data), mine, kMxcsrServer, seen, mx);
+  }
+#else
+  Result r = user::wait(rcv(data));
+  for (;;) r = user::return_to(kCaller, {.w = {r.w[0] + 1}}, rcv(data));
+#endif
+}
+
+// Calls the server `param` times with its own values in the vector registers and MXCSR.
+void vector_client(std::byte* data, std::uint64_t param) {
+#if defined(EROS_BAREMETAL)
+  const VecRegs mine = pattern(kClientTag);
+  VecRegs seen;
+  std::uint32_t mx = 0;
+  first_look(seen, mx);
+  expect(mx == kMxcsrInit && !holds_any_of(seen, kServerTag));
+  for (std::uint64_t i = 0; i < param; ++i) {
+    Result r = vector_trap(Op::Call, kServer, {.w = {i}, .len = kLen, .str = data}, {}, mine, kMxcsrClient, seen, mx);
+    expect(r.status == Status::Ok && r.w[0] == i + 1);
+    expect(same(seen, mine) && mx == kMxcsrClient);
+  }
+#else
+  for (std::uint64_t i = 0; i < param; ++i) {
+    Result r = user::call(kServer, {.w = {i}, .len = kLen, .str = data});
+    expect(r.status == Status::Ok && r.w[0] == i + 1);
+  }
+#endif
+}
+
+// Never sets anything: what it finds, first and after a call, must be the initial state
+// or its own, never the server's or the client's values or rounding modes.
+void vector_snooper(std::byte*, std::uint64_t) {
+#if defined(EROS_BAREMETAL)
+  VecRegs seen;
+  std::uint32_t mx = 0;
+  first_look(seen, mx);
+  expect(mx == kMxcsrInit && !holds_any_of(seen, kServerTag) && !holds_any_of(seen, kClientTag));
+  const VecRegs zero{};
+  Result r = vector_trap(Op::Call, kServer, {.w = {40}}, {}, zero, kMxcsrInit, seen, mx);
+  expect(r.status == Status::Ok && r.w[0] == 41);
+  expect(same(seen, zero) && mx == kMxcsrInit);
+#else
+  Result r = user::call(kServer, {.w = {40}});
+  expect(r.status == Status::Ok && r.w[0] == 41);
+#endif
+}
+
+}  // namespace eros::scenarios
