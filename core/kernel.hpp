@@ -97,7 +97,7 @@ class Kernel {
   void release_stallers(Domain& d, bool all);
   void pass_on_restart(Domain& me);
   void dispatch_away(Domain& me);
-  const Result& fail(Domain& me, Op op, std::uint8_t kr, const Key& key, Status s,
+  const Result& finish(Domain& me, Op op, std::uint8_t kr, const Key& key, Status s,
                      std::uint32_t len);
   void record(EventKind kind, const Domain& invoker, std::uint8_t kr, const Key& key,
               Status s, std::uint32_t sent, std::uint32_t landed);

@@ -111,22 +111,22 @@ inline void Kernel::deliver_status(Domain& to, const Message& m, std::uint16_t k
 [[gnu::always_inline]] inline const Result& Kernel::call(Domain& me, std::uint8_t kr, const Message& m, const ReceiveDesc& rcv) {
   for (;;) {
     if (!fastpath::registers_in_range(kr, m) || !fastpath::registers_in_range(rcv)) [[unlikely]]
-      return fail(me, Op::Call, kr, Key{}, Status::BadRegister, m.len);
+      return finish(me, Op::Call, kr, Key{}, Status::BadRegister, m.len);
     const Key& key = me.regs[kr];   // the invoker's registers do not change before the commit
     if (Status s = check_source(me, m); s != Status::Ok) [[unlikely]]
-      return fail(me, Op::Call, kr, key, s, m.len);
+      return finish(me, Op::Call, kr, key, s, m.len);
     if (key.kind != KeyKind::Start) [[unlikely]]
       return call_slow(me, kr, key, m, rcv);
     Domain* to = start_target(key);
     if (to == nullptr) [[unlikely]]
-      return fail(me, Op::Call, kr, key, Status::Void, m.len);
+      return finish(me, Op::Call, kr, key, Status::Void, m.len);
     if (to->state != DomainState::Available) [[unlikely]] {
       stall(me, *to, Op::Call, kr, key);
       continue;
     }
     const std::uint32_t landed = fastpath::min(m.len, to->rcv.limit);
     if (Status s = check_dest(*to, landed); s != Status::Ok) [[unlikely]]
-      return fail(me, Op::Call, kr, key, s, m.len);
+      return finish(me, Op::Call, kr, key, s, m.len);
 
     return commit_call(me, *to, kr, key, m, rcv, landed);   // nothing after this can fail
   }
@@ -160,7 +160,7 @@ inline void Kernel::deliver_status(Domain& to, const Message& m, std::uint16_t k
     // The invoker's own receive descriptor is checked first and fails back to it: it is
     // still running and has given nothing away.
     if (!fastpath::registers_in_range(rcv)) [[unlikely]]
-      return fail(me, Op::Return, kr, Key{}, Status::BadRegister, m.len);
+      return finish(me, Op::Return, kr, Key{}, Status::BadRegister, m.len);
     const bool key_in_range = register_in_range(kr);
     const Key key = key_in_range ? me.regs[kr] : Key{};
     Domain* to = nullptr;

@@ -3,7 +3,9 @@
 
 namespace eros {
 
-const Result& Kernel::fail(Domain& me, Op op, std::uint8_t kr, const Key& key, Status s,
+// Ends an invocation at once, the invoker still running: a failed check, a void key, or
+// an operation whose answer is only a status.
+const Result& Kernel::finish(Domain& me, Op op, std::uint8_t kr, const Key& key, Status s,
                            std::uint32_t len) {
   me.result = Result{s, 0, len, 0, {}};
   record(event_of(op), me, kr, key, s, len, 0);
@@ -24,10 +26,10 @@ const Result& Kernel::call_slow(Domain& me, std::uint8_t kr, Key key, const Mess
     return me.result;
   }
   Domain* to = key.kind == KeyKind::Resume ? resume_target(key) : nullptr;
-  if (to == nullptr) return fail(me, Op::Call, kr, key, Status::Void, m.len);
+  if (to == nullptr) return finish(me, Op::Call, kr, key, Status::Void, m.len);
   const std::uint32_t landed = fastpath::min(m.len, to->rcv.limit);
   if (Status s = check_dest(*to, landed); s != Status::Ok) [[unlikely]]
-    return fail(me, Op::Call, kr, key, s, m.len);
+    return finish(me, Op::Call, kr, key, s, m.len);
 
   return commit_call(me, *to, kr, key, m, rcv, landed);   // the coroutine call
 }
@@ -37,10 +39,10 @@ const Result& Kernel::call_slow(Domain& me, std::uint8_t kr, Key key, const Mess
 const Result& Kernel::send(Domain& me, std::uint8_t kr, const Message& m) {
   for (;;) {
     if (!fastpath::registers_in_range(kr, m)) [[unlikely]]
-      return fail(me, Op::Send, kr, Key{}, Status::BadRegister, m.len);
+      return finish(me, Op::Send, kr, Key{}, Status::BadRegister, m.len);
     const Key key = me.regs[kr];
     if (Status s = check_source(me, m); s != Status::Ok) [[unlikely]]
-      return fail(me, Op::Send, kr, key, s, m.len);
+      return finish(me, Op::Send, kr, key, s, m.len);
     Domain* to = nullptr;
     std::uint16_t key_info = 0;
     if (key.kind == KeyKind::Start) {
@@ -55,12 +57,12 @@ const Result& Kernel::send(Domain& me, std::uint8_t kr, const Message& m) {
     } else if (is_kernel_object(key) && valid(key)) {
       Result answer;
       Status s = kernel_object(me, key, m, ReceiveDesc{}, answer);
-      return fail(me, Op::Send, kr, key, s, m.len);   // the answer is dropped
+      return finish(me, Op::Send, kr, key, s, m.len);   // performed; the answer is dropped
     }
-    if (to == nullptr) return fail(me, Op::Send, kr, key, Status::Void, m.len);
+    if (to == nullptr) return finish(me, Op::Send, kr, key, Status::Void, m.len);
     const std::uint32_t landed = fastpath::min(m.len, to->rcv.limit);
     if (Status s = check_dest(*to, landed); s != Status::Ok) [[unlikely]]
-      return fail(me, Op::Send, kr, key, s, m.len);
+      return finish(me, Op::Send, kr, key, s, m.len);
 
     // Commit point: the recipient becomes ready; the invoker keeps running.
     deliver(me, *to, m, landed, key_info, me.regs[m.k[3]]);
