@@ -1,5 +1,6 @@
 // Bare-metal x86_64 entry and the few paths that must be assembly: the Multiboot 1 header
-// (a.out kludge, so QEMU's -kernel loads this 64-bit ELF as a flat image), the 32-bit entry
+// (a.out kludge, so QEMU's -kernel loads this 64-bit ELF as a flat image) and a Multiboot 2
+// header (GRUB's multiboot2, the ISO), the 32-bit entry
 // that builds boot page tables and enters long mode, the syscall entry and exit, the
 // kernel-stack switch, the first entry of a domain into ring 3, and the exception stubs.
 //
@@ -11,6 +12,7 @@
 
 #define MB_MAGIC 0x1BADB002
 #define MB_FLAGS 0x00010003   /* page-align modules, memory info, a.out kludge addresses */
+#define MB2_INFO_MAX 16384     /* bytes of the Multiboot 2 info kept (eros_multiboot2_copy) */
 
         .section .multiboot, "a"
         .balign 4
@@ -24,6 +26,33 @@ multiboot_header:
         .long PHYS(__bss_end)           // bss_end_addr
         .long PHYS(_start32)            // entry_addr
 
+// Multiboot 2 (GRUB's `multiboot2`, from the ISO, BIOS or UEFI): the same flat load as the
+// a.out kludge (address tag) and the same 32-bit entry (entry address tag). No EFI
+// boot-services tags, so under UEFI too GRUB exits boot services and enters _start32 in
+// 32-bit protected mode with paging off: eax = 0x36D76289, ebx = the info (its tags).
+#define MB2_MAGIC 0xE85250D6
+        .balign 8
+multiboot2_header:
+        .long MB2_MAGIC
+        .long 0                         // architecture: i386 (32-bit protected mode)
+        .long multiboot2_end - multiboot2_header
+        .long -(MB2_MAGIC + (multiboot2_end - multiboot2_header))
+        .balign 8
+        .word 2, 0                      // address tag
+        .long 24
+        .long PHYS(multiboot2_header)   // header_addr
+        .long PHYS(__image_start)       // load_addr
+        .long PHYS(__load_end)          // load_end_addr
+        .long PHYS(__bss_end)           // bss_end_addr
+        .balign 8
+        .word 3, 0                      // entry address tag
+        .long 12
+        .long PHYS(_start32)
+        .balign 8
+        .word 0, 0                      // end tag
+        .long 8
+multiboot2_end:
+
         .section .boot32, "ax"
         .code32
         .global _start32
@@ -33,6 +62,23 @@ _start32:
         movl    %ebx, PHYS(eros_multiboot_info)
         movl    %eax, PHYS(eros_multiboot_magic)
         movl    $PHYS(boot_stack_top), %esp
+
+        // Multiboot 2: copy the info (its tags) into the image's bss now, wherever the
+        // loader put it (under UEFI it may lie above the first GB, or where frames go).
+        cmpl    $0x36D76289, %eax
+        jne     1f
+        movl    %ebx, %esi
+        movl    (%esi), %ecx            // total_size
+        cmpl    $MB2_INFO_MAX, %ecx
+        jbe     2f
+        movl    $MB2_INFO_MAX, %ecx
+2:      addl    $3, %ecx
+        shrl    $2, %ecx
+        movl    $PHYS(eros_multiboot2_copy), %edi
+        rep movsl
+        movl    $PHYS(eros_multiboot2_copy), %eax
+        movl    %eax, PHYS(eros_multiboot_info)
+1:
 
         // Zero the boot page tables (5 pages, contiguous in .bss.boot).
         movl    $PHYS(boot_pml4), %edi
@@ -127,6 +173,9 @@ boot_stack_top:
         .global eros_multiboot_info, eros_multiboot_magic
 eros_multiboot_info:  .quad 0
 eros_multiboot_magic: .quad 0
+        .global eros_multiboot2_copy
+        .balign 8
+eros_multiboot2_copy: .skip MB2_INFO_MAX
         .global eros_user_rsp, eros_kstack_top
 eros_user_rsp:   .quad 0
 eros_kstack_top: .quad 0

@@ -2,7 +2,8 @@
 # Builds the bare-metal x86_64 image from the same core/ capabilities/ ipc/ copy/ sources as
 # the hosted simulator, with the ring-3 scenario programs embedded:
 #   OUT/user.elf, OUT/user.bin   the ring-3 image (scenarios/ + arch/x86_64/user/runtime.cpp)
-#   OUT/eros-x86_64.elf          the kernel: Multiboot 1 (a.out kludge), long mode
+#   OUT/eros-x86_64.elf          the kernel: Multiboot 1 (a.out kludge) and 2, long mode
+# (arch/x86_64/iso.sh then makes OUT/eros-x86_64.iso, the GRUB image for BIOS and UEFI)
 # usage: arch/x86_64/build.sh [SRCDIR [OUTDIR [CXX]]]   (defaults: repo, SRCDIR/build-x86_64)
 set -eu
 top=$(cd "${1:-$(dirname "$0")/../..}" && pwd)
@@ -10,6 +11,8 @@ out=${2:-$top/build-x86_64}
 cxx=${3:-x86_64-linux-gnu-g++}
 command -v "$cxx" >/dev/null || { echo "build-x86_64: $cxx not installed"; exit 1; }
 mkdir -p "$out/obj"
+# One build at a time in OUT (the bare-metal tests and ./eros image may overlap).
+if command -v flock >/dev/null; then exec 9>"$out/.build.lock"; flock 9; fi
 arch=$top/arch/x86_64
 
 common="-std=c++20 -O2 -g -Wall -Wextra -Werror -Wno-psabi -ffreestanding -fno-exceptions -fno-rtti \
@@ -54,7 +57,7 @@ printf '\t.section .user_blob, "a"\n\t.incbin "%s"\n\t.section .note.GNU-stack, 
 objs=""
 for src in core/kernel.cpp ipc/invoke.cpp copy/common.cpp copy/x86_64.cpp \
            arch/x86_64/platform.cpp arch/x86_64/machine.cpp arch/x86_64/main.cpp \
-           arch/x86_64/pager.cpp arch/x86_64/vcopy.cpp arch/x86_64/libc.cpp; do
+           arch/x86_64/pager.cpp arch/x86_64/vcopy.cpp arch/x86_64/libc.cpp arch/x86_64/loader.cpp; do
   obj="$out/obj/k_$(echo "$src" | tr / _ | sed 's/\.cpp$/.o/')"
   case $src in
     copy/*|arch/x86_64/vcopy.cpp) flags=$kvflags ;;
@@ -66,11 +69,18 @@ done
 $cxx $kflags -c "$arch/boot.S" -o "$out/obj/boot.o"
 $cxx -c "$out/obj/user_blob.S" -o "$out/obj/user_blob.o"
 $cxx $kflags -static -no-pie -Wl,-T,"$arch/kernel.ld" -Wl,-z,max-page-size=0x1000 \
-  -Wl,--build-id=none -Wl,--no-warn-rwx-segments -Wl,-n -o "$out/eros-x86_64.elf" "$out/obj/boot.o" $objs \
+  -Wl,--build-id=none -Wl,--no-warn-rwx-segments -Wl,-n -o "$out/eros-x86_64.elf.new" "$out/obj/boot.o" $objs \
   "$out/obj/user_blob.o" -lgcc
-undefined=$(nm -u "$out/eros-x86_64.elf" || true)
+undefined=$(nm -u "$out/eros-x86_64.elf.new" || true)
 if [ -n "$undefined" ]; then
   echo "build-x86_64: undefined symbols:"; echo "$undefined"; exit 1
+fi
+# Replaced only when it changed, and by a rename: a QEMU starting now reads a whole file,
+# and the ISO (iso.sh) is rebuilt only when the kernel changed.
+if cmp -s "$out/eros-x86_64.elf.new" "$out/eros-x86_64.elf"; then
+  rm -f "$out/eros-x86_64.elf.new"
+else
+  mv -f "$out/eros-x86_64.elf.new" "$out/eros-x86_64.elf"
 fi
 echo "build-x86_64: $out/eros-x86_64.elf ($(stat -c %s "$out/eros-x86_64.elf") bytes;" \
   "ring-3 image $(stat -c %s "$out/user.bin") bytes)"

@@ -4,6 +4,7 @@
 #include <new>
 
 #include "arch/x86_64/baremetal.hpp"
+#include "arch/x86_64/loader.hpp"
 #include "arch/x86_64/user/blob.hpp"
 
 extern "C" {
@@ -14,10 +15,6 @@ extern std::uint64_t eros_multiboot_info, eros_multiboot_magic;
 
 namespace eros::x86 {
 namespace {
-
-struct MultibootInfo {
-  std::uint32_t flags, mem_lower, mem_upper;
-};
 
 Domain domain_table[kMaxDomains + 1];
 NumberObject number_table[64];
@@ -185,20 +182,20 @@ extern "C" [[noreturn]] void eros_kmain() {
   const std::uint64_t t_entry = X86Platform::cycles();
   serial_init();
   put("\nEROS x86_64 bare metal: long mode, 4-level paging, ring 3 via syscall/sysret\n");
-  if (eros_multiboot_magic != 0x2BADB002) {
+  const BootInfo boot = read_boot_info(eros_multiboot_magic, eros_multiboot_info,
+                                       kernel_virt_to_phys(__bss_end));
+  if (boot.multiboot == 0) {
     put("not started by a Multiboot loader\n");
     exit_qemu(1);
   }
   for (auto** f = __init_array_start; f != __init_array_end; ++f) (**f)();
   cpu_init();
   timer_init();
-  const auto* mb = phys_to_virt<const MultibootInfo>(eros_multiboot_info);
-  const std::uint64_t ram_end = (mb->flags & 1) != 0 ? 0x100000 + std::uint64_t{mb->mem_upper} * 1024
-                                                     : 64ull << 20;
-  frames_init(kernel_virt_to_phys(__bss_end), ram_end);
+  frames_init(boot.frames_start, boot.frames_end);
+  print_boot_info(boot);
   print_cpu();
   put("memory: ");
-  put_dec(ram_end >> 20);
+  put_dec(boot.ram_bytes >> 20);
   put(" MB, kernel image ");
   put_dec((kernel_virt_to_phys(__bss_end) - 0x100000) >> 10);
   put(" KB, ring-3 image ");
