@@ -42,8 +42,10 @@ compile() {   # compile FLAGS SRC OBJ: only when the object is older than the so
 compile "$uflags" "$top/scenarios/scenarios.cpp" "$out/obj/u_scenarios.o"
 compile "$uvflags" "$top/scenarios/vector.cpp" "$out/obj/u_vector.o"
 compile "$uflags" "$arch/user/runtime.cpp" "$out/obj/u_runtime.o"
+compile "$uflags" "$arch/libc.cpp" "$out/obj/u_libc.o"   # the same mem* as the kernel's
 $cxx $uflags -static -no-pie -Wl,-T,"$arch/user/user.ld" -Wl,--build-id=none \
-  -o "$out/user.elf" "$out/obj/u_runtime.o" "$out/obj/u_scenarios.o" "$out/obj/u_vector.o"
+  -o "$out/user.elf" "$out/obj/u_runtime.o" "$out/obj/u_libc.o" "$out/obj/u_scenarios.o" \
+  "$out/obj/u_vector.o"
 # No writable data in the ring-3 image: it is mapped read-only into every space.
 if size -A "$out/user.elf" | awk '$1 == ".data" && $2 != 0 { bad = 1 } END { exit !bad }'; then
   echo "build-x86_64: the ring-3 image has writable data (globals); programs may not"

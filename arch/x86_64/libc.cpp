@@ -1,5 +1,6 @@
 // The three functions the compiler may call from freestanding code (struct copies and
-// clears); the core's own string copies go through copy/.
+// clears), linked into both the kernel and the ring-3 image; the core's own string
+// copies go through copy/.
 #include <cstddef>
 
 extern "C" {

@@ -1,6 +1,6 @@
-// The ring-3 runtime: the start routine every domain enters through, the exit trap, the
-// few C library functions the compiler may call, and the header the kernel reads to find
-// the scenario registry. Linked with the scenario programs into one flat image at 4 MB.
+// The ring-3 runtime: the start routine every domain enters through, the exit trap, and
+// the header the kernel reads to find the scenario registry. Linked with the scenario
+// programs and arch/x86_64/libc.cpp into one flat image at 4 MB.
 #include <cstddef>
 #include <cstdint>
 
@@ -9,24 +9,6 @@
 #include "scenarios/scenarios.hpp"
 
 extern "C" {
-
-void* memset(void* d, int c, std::size_t n) {
-  void* r = d;
-  asm volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
-  return r;
-}
-void* memcpy(void* d, const void* s, std::size_t n) {
-  void* r = d;
-  asm volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(n) : : "memory");
-  return r;
-}
-void* memmove(void* d, const void* s, std::size_t n) {
-  auto* dp = static_cast<unsigned char*>(d);
-  auto* sp = static_cast<const unsigned char*>(s);
-  if (dp <= sp || dp >= sp + n) return memcpy(d, s, n);
-  while (n-- > 0) dp[n] = sp[n];
-  return d;
-}
 
 // The kernel enters here (iretq) with the program, its data area and its parameter. When
 // the program returns, the domain halts (trap 3): every key to it becomes void.
