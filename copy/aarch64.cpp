@@ -89,6 +89,9 @@ std::uint64_t id_aa64isar2() noexcept {
 void large_base(void* d, const void* s, size_t n) noexcept {
   large<16>(D(d), S(s), n, HwMove{}, Nt16{}, Fence{});
 }
+void stream_base(void* d, const void* s, size_t n) noexcept {
+  streaming<16>(D(d), S(s), n, Nt16{}, Fence{});
+}
 
 CopyFn large_for(Simd w) noexcept {
   if (w != Simd::w16) return nullptr;

@@ -23,6 +23,7 @@ constinit Tuning g_tuning = kBuildTuning;
 // Starts on the base ISA whatever the table says; set_tuning(default_tuning()) at boot
 // switches to the table's SIMD width once the CPU is known to have it.
 constinit CopyFn large_path = &large_base;
+constinit CopyFn stream_path = &stream_base;
 
 typedef unsigned char v16 __attribute__((vector_size(16), aligned(1), may_alias));
 
@@ -80,6 +81,7 @@ bool set_tuning(const Tuning& t) noexcept {
     to[i] = w;
   }
   detail::large_path = fn;
+  detail::stream_path = nontemporal_of(t.simd);
   return true;
 }
 

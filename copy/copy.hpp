@@ -16,6 +16,12 @@ inline void hybrid(void* dst, const void* src, std::size_t n) noexcept;
 // Copies n bytes as if the source were read first (the ranges may overlap).
 void move(void* dst, const void* src, std::size_t n) noexcept;
 
+// Copies n bytes with streaming stores at the table's SIMD width (whole destination lines
+// written without being read into the cache; small copies and partial lines are ordinary
+// stores), then a store fence. For a destination nobody reads soon; the ranges must not
+// overlap.
+inline void streaming(void* dst, const void* src, std::size_t n) noexcept;
+
 namespace detail {
 
 // Unaligned, aliasing-safe access types. GCC/clang vector extensions: movdqu on x86_64,
@@ -78,6 +84,7 @@ inline constexpr std::size_t kInlineMax = 32;
 // it above kInlineMax); chosen by set_tuning().
 using CopyFn = void (*)(void*, const void*, std::size_t) noexcept;
 extern CopyFn large_path;
+extern CopyFn stream_path;   // streaming stores at the table's width (set_tuning)
 
 }  // namespace detail
 
@@ -88,6 +95,15 @@ inline void hybrid(void* dst, const void* src, std::size_t n) noexcept {
     return;
   }
   detail::large_path(dst, src, n);
+}
+
+inline void streaming(void* dst, const void* src, std::size_t n) noexcept {
+  if (n <= detail::kInlineMax) {
+    detail::small_copy(static_cast<unsigned char*>(dst),
+                       static_cast<const unsigned char*>(src), n);
+    return;
+  }
+  detail::stream_path(dst, src, n);
 }
 
 }  // namespace eros::copy

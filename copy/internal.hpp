@@ -22,6 +22,8 @@ CopyFn large_for(Simd w) noexcept;
 // The large path the program starts with: the base ISA, valid on every CPU of the
 // architecture (16-byte vectors), reading g_tuning.
 void large_base(void* dst, const void* src, std::size_t n) noexcept;
+// Streaming stores on the base ISA: stream_path until set_tuning() says otherwise.
+void stream_base(void* dst, const void* src, std::size_t n) noexcept;
 
 // Forward and backward block copies for move() when the ranges overlap: every 64-byte
 // block is loaded completely before it is stored.

@@ -224,6 +224,9 @@ bool supports(const Features& f, Simd w) noexcept {
 void large_base(void* d, const void* s, size_t n) noexcept {
   large<16>(D(d), S(s), n, HwMove<16>{}, Nt16{}, Sfence{});
 }
+void stream_base(void* d, const void* s, size_t n) noexcept {
+  streaming<16>(D(d), S(s), n, Nt16{}, Sfence{});
+}
 
 CopyFn large_for(Simd w) noexcept {
   Features f = cpu_features();

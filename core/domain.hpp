@@ -20,6 +20,16 @@ constexpr const char* name(DomainState s) {
 
 using SpaceId = std::uint32_t;
 
+// How strings are written into the domain's receive buffer. A performance choice only:
+// what lands is the same. `streaming` stores bypass the cache (no read of each destination
+// line first), twice as fast into a buffer that is not cached, and a loss when the domain
+// reads what arrived while it is still cached: a receiver that passes data on unread
+// (the paper's one-way server) chooses it, the default suits one that reads it.
+enum class Delivery : std::uint8_t {
+  cached = 0,
+  streaming = 1,
+};
+
 // A FIFO of domains linked through Domain::next; a domain is on at most one queue.
 struct DomainQueue {
   DomainId head = kNoDomain;
@@ -41,6 +51,7 @@ struct Domain {
   DomainQueue stallers;              // domains waiting for it to become Available
   DomainState state = DomainState::Running;
   bool ready = false;                // on the ready queue
+  Delivery delivery = Delivery::cached;   // how strings land in its receive buffer
 };
 
 }  // namespace eros

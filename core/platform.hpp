@@ -21,7 +21,8 @@ concept PlatformInterface = requires(P& p, const P& cp, Domain& d, const Domain&
   { cp.readable(cd, src, n) } noexcept -> std::same_as<bool>;
   { cp.writable(cd, dst, n) } noexcept -> std::same_as<bool>;
   // Copy n bytes from one domain's space to another's after both were probed; the result
-  // is as if the source were read first when the ranges overlap.
+  // is as if the source were read first when the ranges overlap. The receiver (first
+  // argument) says how its buffer is written (Domain::delivery).
   { p.copy(cd, dst, cd, src, n) } noexcept -> std::same_as<void>;
   // The cycle counter.
   { P::cycles() } noexcept -> std::same_as<std::uint64_t>;
@@ -31,10 +32,13 @@ concept PlatformInterface = requires(P& p, const P& cp, Domain& d, const Domain&
 
 // The copy every platform uses once both ranges are probed: where the ranges overlap (one
 // space, or pages shared by two), as if the source had been read first.
-inline void copy_string(void* dst, const void* src, std::uint32_t n) noexcept {
+inline void copy_string(void* dst, const void* src, std::uint32_t n,
+                        Delivery how = Delivery::cached) noexcept {
   auto d = reinterpret_cast<std::uintptr_t>(dst), s = reinterpret_cast<std::uintptr_t>(src);
   if (d - s < n || s - d < n) [[unlikely]] {
     copy::move(dst, src, n);
+  } else if (how == Delivery::streaming) [[unlikely]] {
+    copy::streaming(dst, src, n);
   } else {
     copy::hybrid(dst, src, n);
   }

@@ -91,6 +91,7 @@ Step pick_step(Entropy& e, std::uint32_t pages, const Pages& good) {
   const unsigned order = e.below(100);   // order codes a domain-control key knows, and not
   s.w[0] = order < 15 ? 1 : order < 21 ? 2 : order < 28 ? 3 : e.below(1000);
   s.w[1] = e.percent(50) ? e.below(0x10000) : e.u64();
+  if (s.w[0] == 3 && e.percent(70)) s.w[1] = e.below(3);   // SetDelivery: mostly a valid mode
   s.w[2] = e.percent(50) ? 0 : e.u64();
   s.w[3] = e.below(1000);
   for (auto& k : s.k) k = pick_passed(e);

@@ -33,6 +33,7 @@ inline constexpr std::uint64_t kPage = 4096;
 // Order codes of the domain-control key.
 inline constexpr std::uint64_t kMakeStart = 1;
 inline constexpr std::uint64_t kRescind = 2;
+inline constexpr std::uint64_t kSetDelivery = 3;
 
 // Page permission bits.
 inline constexpr std::uint8_t kRead = 1, kWrite = 2;

@@ -48,8 +48,8 @@ class SimPlatform {
   bool writable(const Domain& d, void* p, std::uint32_t n) const noexcept {
     return spaces_[d.space]->allows(p, n, sim::kWrite);
   }
-  void copy(const Domain&, void* dst, const Domain&, const void* src, std::uint32_t n) noexcept {
-    copy_string(dst, src, n);
+  void copy(const Domain& to, void* dst, const Domain&, const void* src, std::uint32_t n) noexcept {
+    copy_string(dst, src, n, to.delivery);
   }
   static std::uint64_t cycles() noexcept { return __builtin_ia32_rdtsc(); }
   [[noreturn]] static void panic(const char* why) noexcept;

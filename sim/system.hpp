@@ -53,6 +53,9 @@ class System {
   const Key& key(DomainId d, std::uint8_t reg) const { return kernel_.domain(d).regs[reg]; }
   bool valid(const Key& k) const { return kernel_.valid(k); }
   void rescind(DomainId d) { kernel_.rescind(d); }
+  // How strings land in d's receive buffer (as a DomainControl SetDelivery).
+  void set_delivery(DomainId d, Delivery how) { kernel_.domain(d).delivery = how; }
+  Delivery delivery(DomainId d) const { return kernel_.domain(d).delivery; }
 
   DomainState state(DomainId d) const { return kernel_.domain(d).state; }
   const Result& result(DomainId d) const { return kernel_.domain(d).result; }

@@ -46,6 +46,52 @@ TEST_CASE("strings of every size class land intact", "[string]") {
   }
 }
 
+TEST_CASE("streaming delivery lands the same bytes; SetDelivery chooses it", "[string][delivery]") {
+  for (std::uint32_t n : {1u, 33u, 255u, 256u, 4097u, 65536u}) {
+    sim::System sys;
+    auto src = sys.alloc(sim::kSharedSpace, 65536 + 64);
+    auto dst = sys.alloc(sim::kSharedSpace, 65536 + 128);
+    fill(src, static_cast<std::uint8_t>(n + 1));
+    Result got{}, set{}, bad{};
+    DomainId server = sys.spawn([&] {
+      got = user::wait(rcv_resume(dst.data() + 7, 65536));
+      user::return_to(3);
+    });
+    DomainId client = sys.spawn([&] {
+      set = user::call(2, {.w = {order::kSetDelivery, 1}});
+      bad = user::call(2, {.w = {order::kSetDelivery, 2}});
+      user::call(1, {.len = n, .str = src.data() + 5});
+    });
+    sys.set_key(client, 1, sys.start_key(server));
+    sys.set_key(client, 2, sys.domain_control_key(server));
+    sys.run();
+    INFO("n = " << n);
+    CHECK(set.status == Status::Ok);
+    CHECK(bad.status == Status::BadOrder);
+    CHECK(sys.delivery(server) == Delivery::streaming);   // the bad value changed nothing
+    CHECK(got.landed == n);
+    CHECK(std::equal(src.begin() + 5, src.begin() + 5 + n, dst.begin() + 7));
+    CHECK(dst[6] == std::byte{0});
+    CHECK(dst[7 + n] == std::byte{0});
+  }
+}
+
+TEST_CASE("streaming delivery into an overlapping buffer copies as if read first", "[string][delivery]") {
+  sim::System sys;
+  auto mem = sys.alloc(sim::kSharedSpace, 16384);
+  fill(mem, 9);
+  const std::vector<std::byte> before(mem.begin(), mem.end());
+  DomainId server = sys.spawn([&] {
+    user::wait(rcv_resume(mem.data() + 100, 8000));
+    user::return_to(3);
+  });
+  DomainId client = sys.spawn([&] { user::call(1, {.len = 8000, .str = mem.data()}); });
+  sys.set_key(client, 1, sys.start_key(server));
+  sys.set_delivery(server, Delivery::streaming);
+  sys.run();
+  CHECK(std::equal(before.begin(), before.begin() + 8000, mem.begin() + 100));
+}
+
 TEST_CASE("a string longer than the receive limit is truncated silently", "[string][truncate]") {
   sim::System sys;
   auto src = sys.alloc(sim::kSharedSpace, 8192);

@@ -10,7 +10,7 @@ void X86Platform::copy(const Domain& to, void* dst, const Domain& from, const vo
                        std::uint32_t n) noexcept {
   x86::vector_kernel_begin();
   if (to.space == from.space) [[likely]] {
-    copy_string(dst, src, n);
+    copy_string(dst, src, n, to.delivery);
   } else {
     // Both ranges were probed. The source is in the running space; the destination is
     // reached through the direct map, one destination page at a time.
@@ -20,7 +20,7 @@ void X86Platform::copy(const Domain& to, void* dst, const Domain& from, const vo
     while (n != 0) {
       const std::uint64_t in_page = x86::kPage - (d & (x86::kPage - 1));
       const std::uint32_t chunk = in_page < n ? static_cast<std::uint32_t>(in_page) : n;
-      copy_string(x86::phys_to_virt(x86::translate(root, d)), s, chunk);
+      copy_string(x86::phys_to_virt(x86::translate(root, d)), s, chunk, to.delivery);
       d += chunk;
       s += chunk;
       n -= chunk;

@@ -104,6 +104,7 @@ std::string randomised(CopyFn f, int iterations, std::uint64_t seed) {
 
 void inline_hybrid(void* d, const void* s, std::size_t n) noexcept { eros::copy::hybrid(d, s, n); }
 void move_fn(void* d, const void* s, std::size_t n) noexcept { eros::copy::move(d, s, n); }
+void inline_streaming(void* d, const void* s, std::size_t n) noexcept { eros::copy::streaming(d, s, n); }
 
 // Restores the tuning in force when it goes out of scope.
 struct TuningGuard {
@@ -188,6 +189,9 @@ TEST_CASE("every branch of the hybrid under forced tunings", "[copy]") {
     CHECK(exhaustive(&inline_hybrid, 700, 0) == "");
     CHECK(randomised(&inline_hybrid, 200, 6) == "");
     CHECK(randomised(&move_fn, 100, 7) == "");
+    INFO("simd " << int(w) << " streaming(), the receiver's choice");
+    CHECK(exhaustive(&inline_streaming, 700, 300) == "");
+    CHECK(randomised(&inline_streaming, 300, 8) == "");
   }
 }
 
