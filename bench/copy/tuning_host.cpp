@@ -599,6 +599,11 @@ Tuning calibrate(const CalibrateOptions& opts) {
 }
 
 bool ensure_tuned() {
+  // Once per process: a later call (every sim::System does one) must not undo a table
+  // the program installed on purpose after the first (eros-repro-kernel --nt_min).
+  static bool installed = false;
+  if (installed) return true;
+  installed = true;
   std::string path = tuning_path();
   Tuning t;
   std::string err;

@@ -357,30 +357,34 @@ void run_oneway(const Config& c, const std::string& dir) {
   std::uint64_t mismatches = 0;
 
   DomainId server = sys.spawn(slot_server(dp), ss);
+  DomainId streaming_server = sys.spawn(slot_server(dp), ss);
+  sys.set_delivery(streaming_server, Delivery::streaming);
   DomainId client = sys.spawn([&] {
     for (std::size_t n : c.payloads) {
       const std::size_t K = batch_for(n);
       auto flush = [&, n, K] {
         for (std::size_t i = 0; i < K; ++i) copy::flush_lines(slot(i), n);
       };
-      auto ipc_body = [&, n, K] {
-        for (std::size_t i = 0; i < K; ++i) {
-          Message m{.w = {0, (i + 1) % K}, .len = static_cast<std::uint32_t>(n), .str = sp + slot_offset(i)};
-          errors += user::call(1, m).status != Status::Ok;
-        }
+      // key 1: the server with cached delivery (the default), key 2: the same server
+      // program with streaming delivery (it does not read what it receives).
+      auto ipc = [&, n, K](std::uint8_t key, bool drained) {
+        return [&, n, K, key, drained] {
+          for (std::size_t i = 0; i < K; ++i) {
+            Message m{.w = {0, (i + 1) % K}, .len = static_cast<std::uint32_t>(n), .str = sp + slot_offset(i)};
+            errors += user::call(key, m).status != Status::Ok;
+            if (drained) copy::store_fence();
+          }
+        };
       };
+      auto ipc_body = ipc(1, false);
       // drained: a store fence (mfence) after each operation, inside the timed region:
-      // the time until every byte stored has reached the cache, the cold lines' misses
-      // included, which a lone copy otherwise leaves pending in the store buffer.
-      auto ipc_drained = [&, n, K] {
-        for (std::size_t i = 0; i < K; ++i) {
-          Message m{.w = {0, (i + 1) % K}, .len = static_cast<std::uint32_t>(n), .str = sp + slot_offset(i)};
-          errors += user::call(1, m).status != Status::Ok;
-          copy::store_fence();
-        }
-      };
+      // the time until every byte stored has completed, the cold lines' misses and the
+      // streaming stores' writes included, which a lone copy otherwise leaves pending
+      // when its timer stops (an IPC cannot: its own later stores queue behind them).
       Series cold{"ipc_cold", K, flush, ipc_body};
-      Series cold_d{"ipc_cold_drained", K, flush, ipc_drained};
+      Series cold_d{"ipc_cold_drained", K, flush, ipc(1, true)};
+      Series cold_s{"ipc_cold_streaming", K, flush, ipc(2, false)};
+      Series cold_sd{"ipc_cold_streaming_drained", K, flush, ipc(2, true)};
       Series hot = primed(Series{"ipc_hot", K, {}, ipc_body});
       std::vector<Series> copies;
       copies.reserve(3 * variants.size());
@@ -399,26 +403,32 @@ void run_oneway(const Config& c, const std::string& dir) {
           for (std::size_t i = 0; i < K; ++i) fn(slot(i), sp + slot_offset(i), n);
         }}));
       }
-      std::vector<Series*> all{&cold, &cold_d, &hot};
+      std::vector<Series*> all{&cold, &cold_d, &cold_s, &cold_sd, &hot};
       for (auto& x : copies) all.push_back(&x);
       sample_interleaved(all, c.samples, c.warmup);
       // The IPC delivered what was sent (the last copy wrote the same bytes: check after
       // one more IPC).
-      for (std::size_t i = 0; i < K; ++i) std::memset(slot(i), 0, n);
-      ipc_body();
-      for (std::size_t i = 0; i < K; ++i)
-        mismatches += std::memcmp(slot(i), sp + slot_offset(i), n) != 0;
+      for (std::uint8_t key : {1, 2}) {
+        for (std::size_t i = 0; i < K; ++i) std::memset(slot(i), 0, n);
+        ipc(key, false)();
+        for (std::size_t i = 0; i < K; ++i)
+          mismatches += std::memcmp(slot(i), sp + slot_offset(i), n) != 0;
+      }
       for (Series* x : all) pts.push_back(make_point(*x, n, true));
       g_progress.step(absl::StrCat("oneway ", n, " B"));
     }
   }, cs);
   sys.set_key(client, 1, sys.start_key(server));
+  sys.set_key(client, 2, sys.start_key(streaming_server));
   sys.run();
   write_experiment(dir, "oneway",
                    "Figure 3. One-way: the client Calls with n bytes, the server Returns the order "
                    "code only (separate spaces). ipc_cold: every cache line the string lands on "
                    "is flushed (clflush + mfence) before each IPC; copy_cold_<variant>: the same "
-                   "bytes between the same buffers, flushed the same way; ipc_hot: no flush",
+                   "bytes between the same buffers, flushed the same way; ipc_hot: no flush; "
+                   "_streaming: the server's delivery is streaming (DomainControl SetDelivery 1: "
+                   "streaming stores into its buffer); _drained: an mfence after each operation, "
+                   "inside the timed region (every store completed)",
                    c, pts,
                    absl::StrCat("\"errors\":", errors, ",\"payload_mismatches\":", mismatches,
                                 ",\"dst_minus_src_mod_4096\":0"));
