@@ -13,12 +13,13 @@ enum class KeyKind : std::uint8_t {
   Resume,         // one-shot reply port to a Waiting domain
   Number,         // kernel object answering its four words: the null system call
   DomainControl,  // kernel object: make start keys of a domain, rescind it
+  Yield,          // kernel object: answers, then puts the invoker behind every ready domain
 };
-inline constexpr int kKeyKindCount = 5;
+inline constexpr int kKeyKindCount = 6;
 
 constexpr const char* name(KeyKind k) {
   constexpr const char* names[kKeyKindCount] = {"Void", "Start", "Resume", "Number",
-                                                "DomainControl"};
+                                                "DomainControl", "Yield"};
   auto i = static_cast<unsigned>(k);
   return i < kKeyKindCount ? names[i] : "?";
 }

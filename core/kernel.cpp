@@ -28,6 +28,16 @@ Key Kernel::start_key(DomainId d, std::uint16_t badge) const {
   return Key{KeyKind::Start, 0, badge, d, domains_[d].alloc_version};
 }
 
+Key Kernel::yield_key() const { return Key{KeyKind::Yield, 0, 0, 0, 0}; }
+
+// Yield: the invoker goes to the tail of the ready queue and the head runs; with nothing
+// else ready it simply goes on.
+void Kernel::yield(Domain& me) {
+  if (ready_.empty()) return;
+  make_ready(me);
+  dispatch_away(me);
+}
+
 Key Kernel::domain_control_key(DomainId d) const {
   if (!exists(d) || domains_[d].state == DomainState::Halted) return Key{};
   return Key{KeyKind::DomainControl, 0, 0, d, 0};
@@ -50,6 +60,8 @@ bool Kernel::valid(const Key& k) const {
       return exists(k.object) && domains_[k.object].state != DomainState::Halted;
     case KeyKind::Number:
       return k.object < number_count_;
+    case KeyKind::Yield:
+      return true;
     case KeyKind::Void:
       return false;
   }
@@ -172,6 +184,7 @@ Status Kernel::kernel_object(Domain& me, const Key& k, const Message& m, const R
     for (int i = 0; i < 4; ++i) answer.w[i] = n.w[i];
     return Status::Ok;
   }
+  if (k.kind == KeyKind::Yield) return Status::Ok;   // the invocation yields once answered
   // DomainControl
   switch (m.w[0]) {
     case order::kMakeStart:

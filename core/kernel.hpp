@@ -45,6 +45,7 @@ class Kernel {
   DomainId create_domain(SpaceId space);
   Key start_key(DomainId d, std::uint16_t badge) const;
   Key domain_control_key(DomainId d) const;
+  Key yield_key() const;
   Key number_key(std::uint64_t w0, std::uint64_t w1 = 0, std::uint64_t w2 = 0,
                  std::uint64_t w3 = 0);   // a void key when the number table is full
   void rescind(DomainId d);
@@ -76,7 +77,8 @@ class Kernel {
   Domain* start_target(const Key& k);
   Domain* resume_target(const Key& k);
   bool is_kernel_object(const Key& k) const {
-    return k.kind == KeyKind::Number || k.kind == KeyKind::DomainControl;
+    return k.kind == KeyKind::Number || k.kind == KeyKind::DomainControl ||
+           k.kind == KeyKind::Yield;
   }
   Status kernel_object(Domain& me, const Key& k, const Message& m, const ReceiveDesc& rcv,
                        Result& answer);
@@ -99,6 +101,7 @@ class Kernel {
   void release_stallers(Domain& d, bool all);
   void pass_on_restart(Domain& me);
   void dispatch_away(Domain& me);
+  void yield(Domain& me);
   const Result& finish(Domain& me, Op op, std::uint8_t kr, const Key& key, Status s,
                      std::uint32_t len);
   void record(EventKind kind, const Domain& invoker, std::uint8_t kr, const Key& key,

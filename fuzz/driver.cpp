@@ -106,6 +106,7 @@ class KernelSide {
       case Setup::Copy: sys_.set_key(op.domain, op.reg, Key(sys_.key(op.object, op.from_reg))); break;
       case Setup::Rescind: sys_.rescind(op.object); break;
       case Setup::Void: sys_.set_key(op.domain, op.reg, Key{}); break;
+      case Setup::Yield: sys_.set_key(op.domain, op.reg, sys_.yield_key()); break;
     }
   }
 
@@ -229,6 +230,7 @@ class ModelSide {
       case Setup::Copy: m_.set_key(op.domain, op.reg, model::Key(m_.key(op.object, op.from_reg))); break;
       case Setup::Rescind: m_.rescind(op.object); break;
       case Setup::Void: m_.set_key(op.domain, op.reg, model::Key{}); break;
+      case Setup::Yield: m_.set_key(op.domain, op.reg, m_.yield_key()); break;
     }
   }
 
@@ -489,7 +491,8 @@ Program without_domain(const Program& p, std::uint32_t i) {
   for (auto& ph : q.phases) {
     std::vector<SetupOp> kept;
     for (SetupOp op : ph) {
-      const bool names_object = op.what != Setup::Number && op.what != Setup::Void;
+      const bool names_object =
+          op.what != Setup::Number && op.what != Setup::Void && op.what != Setup::Yield;
       if (op.domain == id && op.what != Setup::Rescind) continue;
       if (names_object && op.object == id) continue;
       if (op.domain > id) --op.domain;

@@ -208,6 +208,7 @@ Program generate(Entropy& e, const Limits& lim) {
     if (e.percent(40)) first.push_back({Setup::DomainControl, d, 4, 1 + e.below(n), 0, 0});
     else if (e.percent(40)) first.push_back({Setup::Number, d, 4, 0, static_cast<std::uint16_t>(e.take(2)), 0});
     if (e.percent(30)) first.push_back({Setup::Number, d, 5, 0, static_cast<std::uint16_t>(e.take(2)), 0});
+    if (e.percent(25)) first.push_back({Setup::Yield, d, 6, 0, 0, 0});
     const std::uint32_t extra = e.below(3);
     for (std::uint32_t i = 0; i < extra; ++i) first.push_back(pick_setup(e, n, false));
   }

@@ -75,6 +75,7 @@ const char* setup_name(Setup s) {
     case Setup::Copy: return "Setup::Copy";
     case Setup::Rescind: return "Setup::Rescind";
     case Setup::Void: return "Setup::Void";
+    case Setup::Yield: return "Setup::Yield";
   }
   return "?";
 }

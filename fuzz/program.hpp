@@ -44,6 +44,7 @@ enum class Setup : std::uint8_t {
   Copy,            // domain.reg = a copy of object.from_reg (any key, resume keys too)
   Rescind,         // rescind `object`
   Void,            // domain.reg = void
+  Yield,           // domain.reg = the yield key
 };
 struct SetupOp {
   Setup what = Setup::Start;

@@ -23,6 +23,7 @@ const Result& Kernel::call_slow(Domain& me, std::uint8_t kr, Key key, const Mess
     me.result.status = s;
     record(EventKind::Call, me, kr, key, s, m.len, 0);
     if (me.restarted_from != kNoDomain) [[unlikely]] pass_on_restart(me);
+    if (key.kind == KeyKind::Yield) yield(me);
     return me.result;
   }
   Domain* to = key.kind == KeyKind::Resume ? resume_target(key) : nullptr;
@@ -57,7 +58,9 @@ const Result& Kernel::send(Domain& me, std::uint8_t kr, const Message& m) {
     } else if (is_kernel_object(key) && valid(key)) {
       Result answer;
       Status s = kernel_object(me, key, m, ReceiveDesc{}, answer);
-      return finish(me, Op::Send, kr, key, s, m.len);   // performed; the answer is dropped
+      const Result& r = finish(me, Op::Send, kr, key, s, m.len);   // performed; answer dropped
+      if (key.kind == KeyKind::Yield) yield(me);
+      return r;
     }
     if (to == nullptr) return finish(me, Op::Send, kr, key, Status::Void, m.len);
     const std::uint32_t landed = fastpath::min(m.len, to->rcv.limit);

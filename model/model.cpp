@@ -67,6 +67,7 @@ bool Model::valid(const Key& k) const {
     case KeyKind::Number: return k.object < numbers_.size() / 4;
     case KeyKind::DomainControl:
       return exists(k.object) && domains_[k.object].state != DomainState::Halted;
+    case KeyKind::Yield: return true;
   }
   return false;
 }
@@ -115,6 +116,13 @@ Model::After Model::switch_to(Id, Id to) {
 Model::After Model::dispatch_away(Id) {
   dispatch();
   return After::Suspended;
+}
+
+Model::After Model::yield(Id me) {
+  if (ready_.empty()) return After::Continues;
+  mut(me).resumption = Resumption::Returns;   // with the result it was just given
+  make_ready(me);
+  return dispatch_away(me);
 }
 
 void Model::release_stallers(Id d, bool all) {
@@ -240,6 +248,7 @@ Status Model::perform(Id me, const Key& key, const Message& m, std::uint8_t into
     for (int i = 0; i < 4; ++i) answer.w[i] = numbers_[key.object * 4 + i];
     return Status::Ok;
   }
+  if (key.kind == KeyKind::Yield) return Status::Ok;
   switch (m.w[0]) {   // a domain-control key
     case kMakeStart:
       write(mut(me), into, start_key(key.object, static_cast<std::uint16_t>(m.w[1])));
@@ -288,7 +297,7 @@ Model::After Model::call(Id me, std::uint8_t kr, const Message& m, const Receive
     mut(me).result = answer;
     record(EventKind::Call, me, kr, key, s, m.len, 0);
     pass_on_restart(me);
-    return After::Continues;
+    return key.kind == KeyKind::Yield ? yield(me) : After::Continues;
   }
   if (!valid(key) || (key.kind != KeyKind::Start && key.kind != KeyKind::Resume))
     return finish(me, Op::Call, kr, key, Status::Void, m);
@@ -369,7 +378,8 @@ Model::After Model::send(Id me, std::uint8_t kr, const Message& m) {
   if (is_kernel_object(key) && valid(key)) {
     Result dropped;
     Status s = perform(me, key, m, /*into=*/0, dropped);   // performed; the answer is dropped
-    return finish(me, Op::Send, kr, key, s, m);
+    finish(me, Op::Send, kr, key, s, m);
+    return key.kind == KeyKind::Yield ? yield(me) : After::Continues;
   }
   if (!valid(key) || (key.kind != KeyKind::Start && key.kind != KeyKind::Resume))
     return finish(me, Op::Send, kr, key, Status::Void, m);

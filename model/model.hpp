@@ -111,6 +111,7 @@ class Model {
   Id spawn(std::uint32_t space);   // Running, at the tail of the ready queue
   Key start_key(Id d, std::uint16_t badge) const;
   Key domain_control_key(Id d) const;
+  Key yield_key() const { return Key{KeyKind::Yield, 0, 0, 0}; }
   Key number_key(std::uint64_t w0, std::uint64_t w1, std::uint64_t w2, std::uint64_t w3);
   void set_key(Id d, std::uint8_t reg, const Key& k) { write(mut(d), reg, k); }
   const Key& key(Id d, std::uint8_t reg) const { return domains_[d].regs[reg]; }
@@ -147,7 +148,8 @@ class Model {
     if (reg != 0) d.regs[reg] = k;   // register 0 always reads void
   }
   static bool is_kernel_object(const Key& k) {
-    return k.kind == KeyKind::Number || k.kind == KeyKind::DomainControl;
+    return k.kind == KeyKind::Number || k.kind == KeyKind::DomainControl ||
+           k.kind == KeyKind::Yield;
   }
 
   After call(Id me, std::uint8_t kr, const Message& m, const Receive& rcv);
@@ -170,6 +172,7 @@ class Model {
   void make_ready(Id d) { ready_.push_back(d); }
   After switch_to(Id me, Id to);
   After dispatch_away(Id me);
+  After yield(Id me);   // behind every ready domain; Continues when none is ready
   void record(EventKind kind, Id invoker, std::uint8_t kr, const Key& key, Status s,
               std::uint32_t sent, std::uint32_t landed);
   void record_plain(Event e);

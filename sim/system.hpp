@@ -45,6 +45,7 @@ class System {
   DomainId spawn(std::function<void()> body, SpaceId space = kSharedSpace);
   Key start_key(DomainId d, std::uint16_t badge = 0) { return kernel_.start_key(d, badge); }
   Key domain_control_key(DomainId d) { return kernel_.domain_control_key(d); }
+  Key yield_key() const { return kernel_.yield_key(); }
   Key number_key(std::uint64_t w0, std::uint64_t w1 = 0, std::uint64_t w2 = 0,
                  std::uint64_t w3 = 0) {
     return kernel_.number_key(w0, w1, w2, w3);

@@ -158,3 +158,39 @@ TEST_CASE("Send to a busy domain stalls the sender until it is Available", "[sen
   for (auto& e : sys.events()) stalled |= e.kind == EventKind::Stall && e.invoker == a;
   CHECK(stalled);
 }
+
+TEST_CASE("Yield runs every ready domain first; with none ready it returns at once", "[yield][send]") {
+  sim::System sys;
+  std::vector<int> order;
+  Result yielded{};
+  Status sent = Status::Void;
+  DomainId a = sys.spawn([&] {
+    order.push_back(1);
+    yielded = user::call(1, {.w = {77}});   // b and c are ready: both run before a goes on
+    order.push_back(4);
+  });
+  sys.spawn([&] { order.push_back(2); });
+  DomainId c = sys.spawn([&] {
+    order.push_back(3);
+    sent = user::send(1);   // a is ready again: it runs (and ends) first
+    order.push_back(5);
+  });
+  sys.set_key(a, 1, sys.yield_key());
+  sys.set_key(c, 1, sys.yield_key());
+  sys.run();
+  CHECK(order == std::vector<int>{1, 2, 3, 4, 5});
+  CHECK(yielded.status == Status::Ok);
+  CHECK(sent == Status::Ok);
+
+  sim::System alone;
+  Result r{};
+  bool after = false;
+  DomainId d = alone.spawn([&] {
+    r = user::call(1);
+    after = true;
+  });
+  alone.set_key(d, 1, alone.yield_key());
+  alone.run();
+  CHECK(r.status == Status::Ok);
+  CHECK(after);
+}
