@@ -102,6 +102,7 @@ extern DomainId current;
 extern std::uint64_t scheduler_rsp;
 
 extern std::uint64_t activations;   // every activate(): a switch happened
+extern std::uint64_t traps;         // every system call: the watchdog's sign of progress
 // Make `to` the running domain's context (stack for traps, CR3), before the stack switch.
 void activate(DomainId to);
 // Prepare a never-run domain to enter ring 3 at `entry` with three arguments.

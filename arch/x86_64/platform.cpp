@@ -89,6 +89,7 @@ void vector_kernel_end() {
 }
 
 std::uint64_t activations = 0;
+std::uint64_t traps = 0;
 
 void activate(DomainId to) {
   ++activations;
@@ -186,7 +187,7 @@ void timer_interrupt() {
   ++timer_ticks;
   const DomainId me = current;
   const bool whole_slice = me == tick_domain && activations == tick_activations;
-  const std::uint64_t events = kernel->trace.total();
+  const std::uint64_t events = traps;   // invocations so far (the trace may be off)
   quiet_ticks = events == trace_at_tick ? quiet_ticks + 1 : 0;
   trace_at_tick = events;
   if (quiet_ticks >= kWatchdogTicks && !kernel->any_ready()) {
@@ -290,6 +291,7 @@ extern "C" void eros_syscall(std::uint64_t op, std::uint64_t key, const eros::Me
   using namespace eros;
   Kernel& k = *x86::kernel;
   Domain& me = k.domain(x86::current);
+  ++x86::traps;
   if (op == 3) k.halt(me);   // the program returned (arch/x86_64/user/runtime.cpp)
   const std::uint64_t root = x86::contexts[me.id].root;
   if (op > 2 || !trap_args_ok(root, reinterpret_cast<std::uint64_t>(um),
