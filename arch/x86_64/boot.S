@@ -49,6 +49,10 @@ multiboot2_header:
         .long 12
         .long PHYS(_start32)
         .balign 8
+        .word 5, 1                      // framebuffer tag, optional: a linear framebuffer
+        .long 20                        // for the screen console (arch/x86_64/console.cpp),
+        .long 1024, 768, 32             // preferably 1024 x 768, 32 bits per pixel
+        .balign 8
         .word 0, 0                      // end tag
         .long 8
 multiboot2_end:

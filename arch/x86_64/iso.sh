@@ -23,12 +23,14 @@ tree=$(mktemp -d)
 trap 'rm -rf "$tree"' EXIT
 mkdir -p "$tree/boot/grub"
 cp "$elf" "$tree/boot/eros-x86_64.elf"
-# gfxpayload=text: under BIOS keep VGA text mode (the kernel writes 0xB8000); under UEFI
-# there is no text mode and GRUB passes the firmware's framebuffer instead.
+# The kernel's Multiboot 2 header asks for a framebuffer (the screen console): under BIOS
+# GRUB sets a VBE mode, under UEFI it keeps the firmware's GOP mode (gfxpayload=keep);
+# both need GRUB's video drivers loaded first.
 cat > "$tree/boot/grub/grub.cfg" <<'CFG'
 set timeout=0
 set default=0
-if [ "$grub_platform" = "pc" ]; then set gfxpayload=text; fi
+insmod all_video
+if [ "$grub_platform" = "efi" ]; then set gfxpayload=keep; fi
 menuentry "EROS x86_64 (capability IPC, bare metal)" {
   multiboot2 /boot/eros-x86_64.elf
   boot

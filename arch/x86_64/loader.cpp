@@ -3,6 +3,7 @@
 #include "arch/x86_64/loader.hpp"
 
 #include "arch/x86_64/baremetal.hpp"
+#include "arch/x86_64/console.hpp"
 
 namespace eros::x86 {
 namespace {
@@ -138,6 +139,24 @@ void print_boot_info(const BootInfo& b) {
     } else {
       put(", BIOS (no EFI system table tag)");
     }
+  }
+  put('\n');
+  put("screen: ");
+  put(screen_mode_name());
+  if (b.fb.addr != 0 && b.fb.type == 1) {
+    put(' ');
+    put_dec(b.fb.width);
+    put('x');
+    put_dec(b.fb.height);
+    put('x');
+    put_dec(b.fb.bpp);
+  }
+  if (screen_cols() != 0) {
+    put(", ");
+    put_dec(screen_cols());
+    put(" x ");
+    put_dec(screen_rows());
+    put(" characters");
   }
   put('\n');
 }

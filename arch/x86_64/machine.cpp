@@ -1,6 +1,7 @@
 // The machine under the platform: COM1, physical frames and page tables, GDT/TSS/IDT,
 // the syscall MSRs, and faults.
 #include "arch/x86_64/baremetal.hpp"
+#include "arch/x86_64/console.hpp"
 #include "scenarios/scenarios.hpp"
 
 extern "C" {
@@ -27,7 +28,12 @@ void serial_init() {
 }
 
 void put(char c) {
-  if (c == '\n') put('\r');
+  screen_put(c);
+  if (c == '\n') {
+    while ((inb(kCom1 + 5) & 0x20) == 0) {
+    }
+    outb(kCom1, '\r');
+  }
   while ((inb(kCom1 + 5) & 0x20) == 0) {
   }
   outb(kCom1, static_cast<std::uint8_t>(c));

@@ -4,6 +4,7 @@
 #include <new>
 
 #include "arch/x86_64/baremetal.hpp"
+#include "arch/x86_64/console.hpp"
 #include "arch/x86_64/loader.hpp"
 #include "arch/x86_64/user/blob.hpp"
 
@@ -192,6 +193,7 @@ extern "C" [[noreturn]] void eros_kmain() {
   cpu_init();
   timer_init();
   frames_init(boot.frames_start, boot.frames_end);
+  screen_init(boot);
   print_boot_info(boot);
   print_cpu();
   put("memory: ");
