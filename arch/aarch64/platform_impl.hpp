@@ -17,8 +17,8 @@ class Arm64Platform {
   void to_scheduler(Domain& from) noexcept;
   bool readable(const Domain& d, const void* p, std::uint32_t n) const noexcept;
   bool writable(const Domain& d, void* p, std::uint32_t n) const noexcept;
-  void copy(const Domain&, void* dst, const Domain&, const void* src, std::uint32_t n) noexcept {
-    copy_string(dst, src, n);
+  void copy(const Domain& to, void* dst, const Domain&, const void* src, std::uint32_t n) noexcept {
+    copy_string(dst, src, n, to.delivery);
   }
   static std::uint64_t cycles() noexcept {
     std::uint64_t v;
