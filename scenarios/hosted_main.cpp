@@ -5,7 +5,8 @@
 //   <one line per event>
 //   === end NAME
 //
-//   eros-scenarios [--bench]   benchmarks (not compared) are run only with --bench
+//   eros-scenarios [--bench [--quick]]   benchmarks (not compared) are run only with
+//                                        --bench; --quick as the kernel's command line
 #include <cstdio>
 #include <cstring>
 
@@ -16,6 +17,7 @@ using namespace eros;
 
 int main(int argc, char** argv) {
   const bool bench = argc > 1 && std::strcmp(argv[1], "--bench") == 0;
+  const bool quick = argc > 2 && std::strcmp(argv[2], "--quick") == 0;
   const scenarios::Registry& reg = scenarios::registry;
   for (std::uint32_t i = 0; i < reg.count; ++i) {
     const scenarios::Scenario& s = reg.list[i];
@@ -31,7 +33,8 @@ int main(int argc, char** argv) {
       if (data != nullptr && spec.ro_pages != 0)
         sys.map(spec.space, data + (spec.data_pages - spec.ro_pages) * scenarios::kPageBytes,
                 spec.ro_pages * scenarios::kPageBytes, sim::kRead);
-      DomainId id = sys.spawn([program = spec.program, data, param = spec.param] {
+      const std::uint64_t param = spec.param | (s.benchmark && quick ? scenarios::kQuickParam : 0);
+      DomainId id = sys.spawn([program = spec.program, data, param] {
         program(data, param);
       }, spec.space);
       if (id == s.report) report = data;
@@ -41,12 +44,28 @@ int main(int argc, char** argv) {
       Key key = ks.source == scenarios::KeySource::Start ? sys.start_key(ks.target, ks.badge)
                 : ks.source == scenarios::KeySource::Number
                     ? sys.number_key(ks.w[0], ks.w[1], ks.w[2], ks.w[3])
-                    : sys.domain_control_key(ks.target);
+                : ks.source == scenarios::KeySource::Yield ? sys.yield_key()
+                                                             : sys.domain_control_key(ks.target);
       sys.set_key(ks.domain, ks.reg, key);
     }
     sys.run();
     if (!s.benchmark) {
       std::printf("=== scenario %s\n%s=== end %s\n", s.name, sys.trace_text().c_str(), s.name);
+    } else if (report != nullptr &&
+               reinterpret_cast<const std::uint64_t*>(report)[0] == scenarios::kSeriesMagic) {
+      // Named series (scenarios.hpp): the minimum of each.
+      const auto* w = reinterpret_cast<const std::uint64_t*>(report);
+      std::printf("bench %s:", s.name);
+      const std::uint64_t* p = w + 2;
+      for (std::uint64_t k = 0; k < w[1]; ++k) {
+        char name[9] = {};
+        std::memcpy(name, p, 8);
+        std::uint64_t best = ~std::uint64_t{0};
+        for (std::uint64_t j = 0; j < p[2]; ++j) best = p[3 + j] < best ? p[3 + j] : best;
+        std::printf(" %s min %llu", name, static_cast<unsigned long long>(best));
+        p += 3 + p[2];
+      }
+      std::printf(" ticks (hosted, TSC)\n");
     } else if (report != nullptr) {
       auto* w = reinterpret_cast<const std::uint64_t*>(report);
       std::uint64_t best = ~std::uint64_t{0};

@@ -3,6 +3,7 @@
 #include "scenarios/scenarios.hpp"
 
 #include "eros/user.hpp"
+#include "scenarios/series.hpp"
 #include "scenarios/vector.hpp"
 
 namespace eros::scenarios {
@@ -518,8 +519,10 @@ void memory_keeper(std::byte*, std::uint64_t) {
 void pager(std::byte*, std::uint64_t) {
   Result r = user::wait(server_rcv());
   for (;;) {
-    const bool ok = r.w[0] == kMapFreshPage && (r.w[1] >> 12) != 0;   // never the first page
-    r = user::return_to(kCaller, {.w = {ok ? 0u : 1u}}, server_rcv());
+    const bool ok = (r.w[0] == kMapFreshPage || r.w[0] == kMapFreshRange) &&
+                    (r.w[1] >> 12) != 0;   // never the first page
+    r = user::return_to(kCaller, {.w = {ok ? 0u : 1u, r.w[0] == kMapFreshRange ? r.w[2] : 0}},
+                        server_rcv());
   }
 }
 
@@ -527,25 +530,37 @@ void pager(std::byte*, std::uint64_t) {
 
 constexpr std::uint64_t kWarmup = 200;
 constexpr std::uint64_t kSamples = 1000;
+constexpr std::uint64_t kQuickWarmup = 50;
+constexpr std::uint64_t kQuickSamples = 200;
+constexpr bool quick(std::uint64_t param) { return (param & kQuickParam) != 0; }
 
-// Writes count, then kSamples round trips of a Call on register 1, then kSamples empty
-// timer pairs (the measurement's own cost).
-void bench_client(std::byte* data, std::uint64_t) {
+// Writes count, then `samples` round trips of a Call on register 1, then as many empty
+// timer pairs (the measurement's own cost). Register 1 holds a start key to a server, a
+// number key (the null system call) or the Yield key.
+void bench_client(std::byte* data, std::uint64_t param) {
   auto* out = reinterpret_cast<std::uint64_t*>(data);
-  for (std::uint64_t i = 0; i < kWarmup; ++i) user::call(kServer);
-  for (std::uint64_t i = 0; i < kSamples; ++i) {
+  const std::uint64_t warmup = quick(param) ? kQuickWarmup : kWarmup;
+  const std::uint64_t samples = quick(param) ? kQuickSamples : kSamples;
+  for (std::uint64_t i = 0; i < warmup; ++i) user::call(kServer);
+  for (std::uint64_t i = 0; i < samples; ++i) {
     const std::uint64_t t0 = ticks();
     user::call(kServer);
     const std::uint64_t t1 = ticks();
     out[1 + i] = t1 - t0;
   }
-  for (std::uint64_t i = 0; i < kSamples; ++i) {
+  for (std::uint64_t i = 0; i < samples; ++i) {
     const std::uint64_t t0 = ticks();
     asm volatile("" ::: "memory");
     const std::uint64_t t1 = ticks();
-    out[1 + kSamples + i] = t1 - t0;
+    out[1 + samples + i] = t1 - t0;
   }
-  out[0] = kSamples;
+  out[0] = samples;
+}
+// The other domain of bench-yield: yields as often as the client does (one more), so
+// that whenever the client yields this one is ready, then ends.
+void yield_partner(std::byte*, std::uint64_t param) {
+  const std::uint64_t n = quick(param) ? kQuickWarmup + kQuickSamples : kWarmup + kSamples;
+  for (std::uint64_t i = 0; i <= n; ++i) user::call(kServer);
 }
 // The first write to each of kFirstWrites fresh pages, through the memory keeper.
 constexpr std::uint64_t kFirstWrites = 64;
@@ -571,6 +586,142 @@ void bench_first_write(std::byte* data, std::uint64_t) {
   out[0] = kFirstWrites;
 }
 constexpr std::uint32_t kBenchPages = ((1 + 2 * kSamples) * 8 + kPageBytes - 1) / kPageBytes;
+
+// Allocate and map 1 MB (256 pages) for a domain, two ways, each into fresh 1 MB regions:
+// "sweep": the domain writes one word into each of 256 unmapped pages, each a fault told
+// to its memory keeper, which tail-calls the page-mapping object (as bench-first-write,
+// 256 times); "order": one Call on the page-mapping object, kMapFreshRange of 256 pages.
+// One warm-up sample of each is discarded.
+constexpr std::uint64_t kSweepBase = 0x50000000, kOrderBase = 0x60000000, kMiB = 0x100000;
+void bench_map(std::byte* data, std::uint64_t param) {
+  const std::uint64_t n = quick(param) ? 4 : 16;
+  std::uint64_t errors = 0;   // the trace is off: failed checks are counted, not Called
+  SeriesOut out(data);
+  std::uint64_t* sweep = out.begin("sweep", kMiB);
+  for (std::uint64_t s = 0; s <= n; ++s) {
+    const std::uint64_t base = kSweepBase + s * kMiB;
+    const std::uint64_t t0 = ticks();
+    for (std::uint64_t p = 0; p < kMiB / kPageBytes; ++p) {
+      auto* w = reinterpret_cast<volatile std::uint64_t*>(base + p * kPageBytes);
+#if defined(EROS_BAREMETAL)
+      *w = p;
+#else
+      errors += !fault(kWriteCode, reinterpret_cast<std::uint64_t>(w));
+#endif
+    }
+    const std::uint64_t t1 = ticks();
+    if (s > 0) sweep[s - 1] = t1 - t0;
+  }
+  out.end(n);
+  std::uint64_t* order = out.begin("order", kMiB);
+  for (std::uint64_t s = 0; s <= n; ++s) {
+    const std::uint64_t t0 = ticks();
+    const Result r = user::call(kPager, {.w = {kMapFreshRange, kOrderBase + s * kMiB,
+                                               kMiB / kPageBytes}});
+    const std::uint64_t t1 = ticks();
+    errors += !(r.status == Status::Ok && r.w[0] == 0);
+    if (s > 0) order[s - 1] = t1 - t0;
+  }
+  out.end(n);
+#if defined(EROS_BAREMETAL)
+  // The ordered pages are there: writing them does not fault.
+  for (std::uint64_t p = 0; p < kMiB / kPageBytes; ++p)
+    *reinterpret_cast<volatile std::uint64_t*>(kOrderBase + p * kPageBytes) = p;
+#endif
+  out.timer(64);
+  out.begin("errors", 0)[0] = errors;
+  out.end(1);
+  out.done();
+}
+
+// The paper's experiments (Figures 3-6) at its payloads, with real address spaces: A (the
+// client) Calls, for each payload n, a one-way server (takes n bytes, Returns an order
+// code), an echo server (Returns the n bytes), B nested (Calls C with the n bytes, then
+// Returns to A), B tail (Returns on C's start key with the bytes, passing A's resume key
+// as k3: C answers A) and C directly (the 1-hop). Every domain in a space of its own.
+// Series "owN", "ecN", "neN", "taN", "ohN" (N = n bytes); throughput's operation is the
+// one-way Call into one buffer, so its instruction count is the "ow" series.
+constexpr std::uint32_t kPaperMax = 65536;
+constexpr std::uint32_t kPaperBufPages = kPaperMax / kPageBytes;
+constexpr std::uint32_t kPaperSeriesPages = 8;
+constexpr std::uint8_t kPaperOneway = 1, kPaperEcho = 2, kPaperNested = 4, kPaperTail = 5,
+                       kPaperOnehop = 6, kPaperNext = 2;
+constexpr std::uint32_t kPaperPayloads[] = {0, 16, 32, 64, 128, 256, 512, 1024, 2048,
+                                            4096, 8192, 16384, 32768, 65536};
+
+// A server of bench-paper: param 0 answers with the length it received (one-way, C), 1
+// Returns the bytes (echo).
+void paper_server(std::byte* data, std::uint64_t param) {
+  const ReceiveDesc rcv = server_rcv(data, kPaperMax);
+  const bool echo = (param & 1) != 0;
+  Result r = user::wait(rcv);
+  for (;;)
+    r = echo ? user::return_to(kCaller, {.w = {r.landed}, .len = r.landed, .str = data}, rcv)
+             : user::return_to(kCaller, {.w = {r.landed}}, rcv);
+}
+// B of the 2-hop: param 0 nested (Calls C, then Returns to A), 1 tail call.
+void paper_hop(std::byte* data, std::uint64_t param) {
+  const ReceiveDesc rcv = server_rcv(data, kPaperMax);
+  const bool tail = (param & 1) != 0;
+  Result r = user::wait(rcv);
+  for (;;) {
+    if (tail) {
+      r = user::return_to(kPaperNext, {.k = {0, 0, 0, kCaller}, .len = r.landed, .str = data}, rcv);
+    } else {
+      const Result from_c = user::call(kPaperNext, {.len = r.landed, .str = data});
+      r = user::return_to(kCaller, {.w = {from_c.w[0]}}, rcv);
+    }
+  }
+}
+void paper_name(char* out, char a, char b, std::uint32_t n) {
+  char digits[10];
+  int k = 0;
+  do {
+    digits[k++] = static_cast<char>('0' + n % 10);
+    n /= 10;
+  } while (n != 0);
+  out[0] = a;
+  out[1] = b;
+  int i = 2;
+  while (k > 0) out[i++] = digits[--k];
+  out[i] = 0;
+}
+void bench_paper(std::byte* data, std::uint64_t param) {
+  const std::uint64_t samples = quick(param) ? 4 : 16, warmup = 2;
+  std::byte* src = data + kPaperSeriesPages * kPageBytes;
+  std::byte* in = src + kPaperMax;
+  fill(src, 'p', kPaperMax);
+  std::uint64_t errors = 0;   // the trace is off: failed checks are counted, not Called
+  SeriesOut out(data);
+  constexpr struct {
+    char a, b;
+    std::uint8_t key;
+    bool echo;
+  } kinds[] = {{'o', 'w', kPaperOneway, false}, {'e', 'c', kPaperEcho, true},
+               {'n', 'e', kPaperNested, false}, {'t', 'a', kPaperTail, false},
+               {'o', 'h', kPaperOnehop, false}};
+  for (const std::uint32_t n : kPaperPayloads) {
+    for (const auto& kind : kinds) {
+      char name[16];
+      paper_name(name, kind.a, kind.b, n);
+      std::uint64_t* o = out.begin(name, n);
+      const ReceiveDesc rcv = kind.echo ? ReceiveDesc{in, kPaperMax, {}} : ReceiveDesc{};
+      for (std::uint64_t i = 0; i < warmup + samples; ++i) {
+        const std::uint64_t t0 = ticks();
+        const Result r = user::call(kind.key, {.len = n, .str = src}, rcv);
+        const std::uint64_t t1 = ticks();
+        errors += !(r.status == Status::Ok && r.w[0] == n && r.landed == (kind.echo ? n : 0));
+        if (i >= warmup) o[i - warmup] = t1 - t0;
+      }
+      out.end(samples);
+    }
+    errors += !(in[n == 0 ? 0 : n - 1] == static_cast<std::byte>(n == 0 ? 0 : 'p'));
+  }
+  out.timer(64);
+  out.begin("errors", 0)[0] = errors;
+  out.end(1);
+  out.done();
+}
 
 // ---- set-ups -------------------------------------------------------------------------
 
@@ -727,6 +878,29 @@ constexpr DomainSpec bench_first_write_d[] = {
 constexpr KeySpec bench_first_write_k[] = {{1, kKeeperRegister, KeySource::Start, 2, 0, {}},
                                            {2, kPager, KeySource::Start, 3, 1, {}}};
 constexpr KeySpec bench_number_k[] = {{1, kServer, KeySource::Number, 0, 0, {1, 2, 3, 4}}};
+// Yield: the client and the other domain, each in a space of its own, each holding the
+// Yield key in register 1.
+constexpr DomainSpec bench_yield_d[] = {{bench_client, 1, kBenchPages, 0}, {yield_partner, 2, 0, 0}};
+constexpr KeySpec bench_yield_k[] = {{1, kServer, KeySource::Yield, 0, 0, {}},
+                                     {2, kServer, KeySource::Yield, 0, 0, {}}};
+constexpr DomainSpec bench_map_d[] = {
+    {bench_map, 1, 1, 0}, {memory_keeper, 2, 0, 0}, {pager, 2, 0, 0, 0, true}};
+constexpr KeySpec bench_map_k[] = {{1, kKeeperRegister, KeySource::Start, 2, 0, {}},
+                                   {2, kPager, KeySource::Start, 3, 1, {}},
+                                   {1, kPager, KeySource::Start, 3, 1, {}}};
+constexpr DomainSpec bench_stream_d[] = {{bench_stream, 1, kStreamPages, 0}};
+constexpr DomainSpec bench_paper_d[] = {
+    {bench_paper, 1, kPaperSeriesPages + 2 * kPaperBufPages, 0}, {paper_server, 2, kPaperBufPages, 0},
+    {paper_server, 3, kPaperBufPages, 1}, {paper_hop, 4, kPaperBufPages, 0},
+    {paper_hop, 5, kPaperBufPages, 1}, {paper_server, 6, kPaperBufPages, 0}};
+constexpr KeySpec bench_paper_k[] = {{1, kPaperOneway, KeySource::Start, 2, 0, {}},
+                                     {1, kPaperEcho, KeySource::Start, 3, 0, {}},
+                                     {1, kPaperNested, KeySource::Start, 4, 0, {}},
+                                     {1, kPaperTail, KeySource::Start, 5, 0, {}},
+                                     {1, kPaperOnehop, KeySource::Start, 6, 0, {}},
+                                     {4, kPaperNext, KeySource::Start, 6, 0, {}},
+                                     {5, kPaperNext, KeySource::Start, 6, 0, {}}};
+constexpr KeySpec bench_stream_k[] = {{1, kStreamNumber, KeySource::Number, 0, 0, {}}};
 
 template <std::size_t D, std::size_t K>
 constexpr Scenario scenario(const char* name, std::uint32_t spaces, const DomainSpec (&d)[D],
@@ -817,6 +991,17 @@ constexpr Scenario list[] = {
              "Call on a number key (null system call)", true, 1),
     scenario("bench-first-write", 3, bench_first_write_d, bench_first_write_k,
              "first write to a fresh page: fault, keeper, map, resume", true, 1),
+    scenario("bench-yield", 3, bench_yield_d, bench_yield_k,
+             "Yield with one other domain ready (two spaces): a round trip is two yields",
+             true, 1),
+    scenario("bench-map-1mb", 3, bench_map_d, bench_map_k,
+             "allocate and map 1 MB: 256 first writes through the memory keeper (sweep); "
+             "one kMapFreshRange order of 256 pages (order)", true, 1),
+    scenario("bench-stream", 2, bench_stream_d, bench_stream_k,
+             "STREAM copy/scale/add/triad (McCalpin) in a ring-3 domain", true, 1),
+    scenario("bench-paper", 7, bench_paper_d, bench_paper_k,
+             "the paper's one-way, echo, 2-hop nested / tail / 1-hop at its payloads, "
+             "every domain in a space of its own", true, 1),
 };
 
 }  // namespace

@@ -45,11 +45,27 @@ inline constexpr std::uint64_t kFaultBadTrap = 256;
 // faulted domain's resume key, so the answer goes straight to that domain: mapped, it
 // restarts the write; refused, it halts.
 inline constexpr std::uint64_t kMapFreshPage = 1;
+// The same object's second order: map w2 fresh zeroed, writable pages from w1 on (all of
+// them, or as many as it can: w0 = 0 all mapped, 1 refused, w1 = how many were mapped).
+inline constexpr std::uint64_t kMapFreshRange = 2;
 
-enum class KeySource : std::uint8_t { Start, Number, DomainControl };
+// Set by the bare-metal kernel (command line `quick`) and by the hosted runner (`--bench
+// --quick`) in the parameter of every domain of a benchmark scenario: fewer samples,
+// smaller arrays (tools/repro.py --quick).
+inline constexpr std::uint64_t kQuickParam = std::uint64_t{1} << 63;
+
+// A benchmark's data area holds either the plain layout (see Scenario::report) or, when
+// its first word is kSeriesMagic, named series: w[1] = how many, then for each: its name
+// (up to 8 ASCII characters, the first in the low byte), the bytes one sample moves (0:
+// none), the number of samples n, then n samples in ticks. A series named "timer" holds
+// empty timer pairs, whose median the kernel subtracts from every other series' median.
+inline constexpr std::uint64_t kSeriesMagic = 0x3130534549524553;   // "SERIES01"
+
+enum class KeySource : std::uint8_t { Start, Number, DomainControl, Yield };
 
 // Domain `domain` (a DomainId: the i-th DomainSpec is domain i+1) gets, in register `reg`,
-// a start key of `target` with `badge`, a number key with words w, or a domain-control key.
+// a start key of `target` with `badge`, a number key with words w, a domain-control key,
+// or the Yield key (the invoker goes behind every ready domain: docs/semantics.md).
 struct KeySpec {
   std::uint32_t domain;
   std::uint8_t reg;

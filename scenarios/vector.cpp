@@ -7,6 +7,8 @@
 #include "scenarios/vector.hpp"
 
 #include "eros/user.hpp"
+#include "scenarios/series.hpp"
+#include "scenarios/stream.hpp"
 
 namespace eros::scenarios {
 namespace {
@@ -142,6 +144,40 @@ void vector_snooper(std::byte*, std::uint64_t) {
   Result r = user::call(kServer, {.w = {40}});
   expect(r.status == Status::Ok && r.w[0] == 41);
 #endif
+}
+
+// ---- STREAM in a ring-3 domain (bench-stream; scenarios/stream.hpp) -------------------
+// Here because it needs SSE (double arithmetic). The arrays follow the first page of the
+// data area (the series); each kernel runs kStreamTimes times, the first pass discarded
+// as STREAM does; between chunks a Call on the number key in register kStreamNumber.
+void bench_stream(std::byte* data, std::uint64_t param) {
+  const bool quick = (param & kQuickParam) != 0;
+  const std::uint64_t n = quick ? kStreamQuickElements : kStreamElements;
+  const std::uint64_t times = quick ? 4 : 10;
+  auto* a = reinterpret_cast<double*>(data + kPageBytes);
+  double* b = a + kStreamElements;
+  double* c = b + kStreamElements;
+  const auto between = [] { user::call(kStreamNumber); };
+  stream::init(a, b, c, n, between);
+  std::uint64_t t[4][16];
+  for (std::uint64_t pass = 0; pass < times; ++pass) {
+    for (int k = 0; k < 4; ++k) {
+      const std::uint64_t t0 = bench_ticks();
+      stream::run(k, a, b, c, n, between);
+      t[k][pass] = bench_ticks() - t0;
+    }
+  }
+  const int errors = stream::check(a, b, c, n, times, between);
+  SeriesOut out(data);
+  for (int k = 0; k < 4; ++k) {
+    std::uint64_t* o = out.begin(stream::kNames[k], stream::kBytesPerElement[k] * n);
+    for (std::uint64_t pass = 1; pass < times; ++pass) o[pass - 1] = t[k][pass];
+    out.end(times - 1);
+  }
+  out.timer(64);
+  out.begin("errors", 0)[0] = static_cast<std::uint64_t>(errors);
+  out.end(1);
+  out.done();
 }
 
 }  // namespace eros::scenarios

@@ -12,4 +12,13 @@ void vector_server(std::byte* data, std::uint64_t param);
 void vector_client(std::byte* data, std::uint64_t param);
 void vector_snooper(std::byte* data, std::uint64_t param);
 
+// STREAM's four kernels in a ring-3 domain (scenarios/stream.hpp): arrays of
+// kStreamElements doubles (kStreamQuickElements with kQuickParam) after the first page of
+// its data area; a number key in register kStreamNumber.
+inline constexpr std::uint64_t kStreamElements = 512 * 1024;
+inline constexpr std::uint64_t kStreamQuickElements = 64 * 1024;
+inline constexpr std::uint32_t kStreamPages = 1 + 3 * kStreamElements * 8 / 4096;
+inline constexpr std::uint8_t kStreamNumber = 6;
+void bench_stream(std::byte* data, std::uint64_t param);
+
 }  // namespace eros::scenarios

@@ -13,6 +13,10 @@
   spaces      intra-space vs inter-space domains
   copy        Figure 2: the copy family (bench/copy: eros-copybench)
   baselines   Linux pipe / UDP / TCP / TCP_NODELAY (bench/baselines: eros-baselines)
+  baremetal   the x86_64 image under QEMU (TCG with icount: instructions; plain TCG: MB/s
+              and ms; KVM where the CPU has vmx/svm: cycles): L4Re's IPC / system call
+              table, HermitCore's basic, STREAM and boot-time tables (bench/stream:
+              eros-stream for STREAM as a Linux process); skipped only if QEMU cannot start
 
 The first six are measured by bench/repro's eros-repro-kernel, run --repeats times (the
 median of the runs' medians is reported, with every run's value). Writes DIR/NAME.csv and
@@ -34,7 +38,7 @@ import sys
 import time
 
 KERNEL_EXPERIMENTS = ['null', 'oneway', 'echo', 'twohop', 'throughput', 'spaces']
-ALL_EXPERIMENTS = KERNEL_EXPERIMENTS + ['copy', 'baselines']
+ALL_EXPERIMENTS = KERNEL_EXPERIMENTS + ['copy', 'baselines', 'baremetal']
 PAYLOADS = [0, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536]
 TABLE1_PAYLOADS = [16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536]
 
@@ -605,6 +609,553 @@ def size_label(n):
     return f'{n} B'
 
 
+# ---- bare metal (experiment `baremetal`, issue 7) ----------------------------------------
+# The x86_64 image (arch/x86_64/) under QEMU: TCG with -icount shift=0 (a tick is one guest
+# instruction: exact instruction counts), plain TCG (the guest TSC follows the host clock:
+# MB/s and ms), and KVM where the CPU has vmx or svm (real cycles). Reference columns only:
+
+# L4Re's ipcbench page (seed 000) and sel4bench, instructions.
+L4RE_REF = [
+    ('L4Re, Intel Xeon Gold 6248R', 'instructions retired (fixed counter 0)', '557', '613', '147'),
+    ('L4Re ipcbench, QEMU TCG -icount', 'instructions', '570', '599', '152'),
+    ('seL4 sel4bench, QEMU TCG -icount', 'instructions: seL4_Call / seL4_ReplyRecv, 0 words',
+     '202 / 229', '199 / 226', '—'),
+]
+# HermitCore (seed 004), CPU cycles, columns KVM, QEMU, HVM, PVH.
+HERMIT_ENVS = ['KVM', 'QEMU', 'HVM', 'PVH']
+HERMIT_BASIC = {
+    'getpid': (9, 122, 12, 12),
+    'sched_yield': (79, 360, 90, 83),
+    'malloc': (5858, 51812, 51311, 86658),
+    'write access': (3368, 34626, 42607, 83368),
+}
+HERMIT_STREAM = {   # MB/s, avg, min, max time (s)
+    'copy': [(23342.8, 0.009865, 0.009596, 0.014814), (5153.7, 0.045812, 0.043464, 0.047941),
+             (24294.7, 0.009369, 0.009220, 0.010860), (24141.9, 0.009469, 0.009278, 0.012305)],
+    'scale': [(16556.5, 0.013793, 0.013529, 0.017478), (1094.8, 0.218594, 0.204610, 0.229119),
+              (17263.1, 0.013157, 0.012976, 0.015088), (17189.3, 0.013252, 0.013031, 0.019612)],
+    'add': [(19264.9, 0.017679, 0.017441, 0.020491), (1562.1, 0.225724, 0.215092, 0.237715),
+            (20038.9, 0.016974, 0.016767, 0.018722), (19955.0, 0.017068, 0.016838, 0.022021)],
+    'triad': [(19088.8, 0.017928, 0.017602, 0.021669), (897.4, 0.394932, 0.374413, 0.415066),
+              (19856.3, 0.017111, 0.016922, 0.018756), (19772.2, 0.017232, 0.016994, 0.021154)],
+}
+HERMIT_BOOT_MS = {'KVM': 80, 'QEMU': 60, 'HVM': 6140, 'PVH': 80}
+STREAM_KERNELS = ['copy', 'scale', 'add', 'triad']
+# What the plain-TCG boot runs (MB/s, ms and the HermitCore table's QEMU-like column).
+BAREMETAL_TCG_ONLY = 'bench-intra,bench-inter,bench-number,bench-yield,bench-map-1mb,bench-first-write,bench-stream'
+ACCEL_ARGS = {'tcg-icount': ['-accel', 'tcg', '-icount', 'shift=0'], 'tcg': ['-accel', 'tcg'],
+              'kvm': ['-accel', 'kvm', '-cpu', 'host']}
+ACCEL_UNIT = {'tcg-icount': 'instructions', 'tcg': 'TSC ticks (QEMU TCG: the host clock)',
+              'kvm': 'cycles (TSC)'}
+
+
+def kvm_usable():
+    """KVM counts only where the CPU itself has vmx or svm (MACHINE-NOTES.md: /dev/kvm on
+    these guests is PVM, a software hypervisor)."""
+    try:
+        with open('/proc/cpuinfo') as f:
+            flags = next((l for l in f if l.startswith('flags')), '')
+    except OSError:
+        return False
+    return (' vmx' in flags or ' svm' in flags) and os.access('/dev/kvm', os.R_OK | os.W_OK)
+
+
+def last_level_cache_bytes():
+    """The largest cache of CPU 0 (sysfs), in bytes, or None."""
+    best = None
+    base = '/sys/devices/system/cpu/cpu0/cache'
+    try:
+        for d in os.listdir(base):
+            try:
+                with open(os.path.join(base, d, 'size')) as f:
+                    v = f.read().strip()
+            except OSError:
+                continue
+            mult = {'K': 1024, 'M': 1024 * 1024}.get(v[-1:], 1)
+            b = int(v.rstrip('KM')) * mult
+            best = b if best is None else max(best, b)
+    except (OSError, ValueError):
+        return best
+    return best
+
+
+def run_qemu(elf, accel, append, log_path, timeout):
+    """Boots the image with -kernel and -append; returns the serial text, the exit status
+    (the kernel's code, or None), and the host's wall-clock ms from launching QEMU to its
+    first serial line and to the first scenario's `--- run` line (the first domain)."""
+    import threading
+    cmd = (['qemu-system-x86_64'] + ACCEL_ARGS[accel] +
+           ['-m', '256M', '-display', 'none', '-monitor', 'none', '-serial', 'stdio', '-no-reboot',
+            '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04', '-kernel', elf, '-append', append])
+    with open(log_path + '.stderr', 'w') as err:
+        t0 = time.monotonic()
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=err)
+        timer = threading.Timer(timeout, proc.kill)
+        timer.start()
+        lines, first_line_ms, first_domain_ms = [], None, None
+        for raw in proc.stdout:
+            now = (time.monotonic() - t0) * 1000
+            line = raw.decode(errors='replace').rstrip('\r\n').replace('\r', '')
+            if first_line_ms is None and line.strip():
+                first_line_ms = now
+            if first_domain_ms is None and line.startswith('--- run '):
+                first_domain_ms = now
+            lines.append(line)
+        proc.wait()
+        timer.cancel()
+        wall = time.monotonic() - t0
+    text = '\n'.join(lines) + '\n'
+    with open(log_path, 'w') as f:
+        f.write(' '.join(cmd) + '\n\n' + text)
+    status = proc.returncode
+    kernel_code = (status >> 1) if status > 0 and status & 1 else None
+    return {'cmd': cmd, 'text': text, 'status': status, 'kernel_exit': kernel_code,
+            'first_line_ms': rnd(first_line_ms, 1), 'first_domain_ms': rnd(first_domain_ms, 1),
+            'wall_s': round(wall, 2)}
+
+
+def parse_baremetal(text):
+    """The kernel's bench lines (arch/x86_64/main.cpp: report_bench), its TSC and boot lines."""
+    import re
+    out = {'bench': {}, 'tsc_hz': None, 'boot_ticks': None, 'cpu': None, 'all_ran': False}
+    cur = None
+    plain = re.compile(r'^  (round trip|first write) median (\d+) p95 (\d+) min (\d+) ticks, timer pair (\d+), '
+                       r'(?:round trip )?net (\d+).*\((\d+) samples')
+    series = re.compile(r'^  series (\S+) bytes (\d+) median (\d+) p95 (\d+) min (\d+) ticks, timer pair (\d+), '
+                        r'net (\d+) \((\d+) samples\)')
+    for line in text.splitlines():
+        m = re.match(r'^bench (\S+): (.*)$', line)
+        if m:
+            cur = out['bench'].setdefault(m.group(1), {'what': m.group(2), 'series': {}})
+            continue
+        m = plain.match(line)
+        if m and cur is not None:
+            med, p95, mn, timer, net, n = (int(m.group(i)) for i in range(2, 8))
+            cur['series']['main'] = {'kind': m.group(1), 'median': med, 'p95': p95, 'min': mn,
+                                     'timer': timer, 'net': net, 'p95_net': p95 - timer, 'n': n}
+            continue
+        m = series.match(line)
+        if m and cur is not None:
+            name = m.group(1)
+            b, med, p95, mn, timer, net, n = (int(m.group(i)) for i in range(2, 9))
+            cur['series'][name] = {'bytes': b, 'median': med, 'p95': p95, 'min': mn, 'timer': timer,
+                                   'net': net, 'p95_net': max(p95 - timer, 0), 'min_net': max(mn - timer, 0),
+                                   'n': n}
+            continue
+        m = re.match(r'^tsc: \d+ MHz = (\d+) Hz', line)
+        if m:
+            out['tsc_hz'] = int(m.group(1))
+        m = re.match(r'^boot: kernel entry to first domain ready (\d+) ticks', line)
+        if m:
+            out['boot_ticks'] = int(m.group(1))
+        if line.startswith('cpu: '):
+            out['cpu'] = line[5:]
+        if line == 'all scenarios ran':
+            out['all_ran'] = True
+    return out
+
+
+def bm_fig(parsed, bench, series='main', key='net', scale=1.0):
+    s = (parsed or {}).get('bench', {}).get(bench, {}).get('series', {}).get(series)
+    if not s or s.get(key) is None:
+        return None
+    v = s[key] * scale
+    return int(v) if float(v).is_integer() else v
+
+
+def stream_rates(parsed):
+    """MB/s (10^6 B/s) per kernel from the TSC ticks of the ring-3 STREAM domain: McCalpin's
+    Best Rate (bytes / minimum time) and the rate at the median time."""
+    hz = (parsed or {}).get('tsc_hz')
+    res = {}
+    for k in STREAM_KERNELS:
+        s = (parsed or {}).get('bench', {}).get('bench-stream', {}).get('series', {}).get(k)
+        if not s or not hz:
+            continue
+        tmin, tmed, tp95 = s['min_net'] / hz, s['net'] / hz, s['p95_net'] / hz
+        res[k] = {'bytes': s['bytes'], 'min_s': tmin, 'median_s': tmed, 'p95_s': tp95,
+                  'best_mb_s': rnd(s['bytes'] / tmin / 1e6, 1) if tmin else None,
+                  'median_mb_s': rnd(s['bytes'] / tmed / 1e6, 1) if tmed else None,
+                  'passes': s['n']}
+    errs = (parsed or {}).get('bench', {}).get('bench-stream', {}).get('series', {}).get('errors')
+    if res:
+        res['errors'] = errs['median'] if errs else None
+    return res
+
+
+def run_baremetal(src, args, out, raw_dir, bar, kernel_cpu):
+    """The experiment `baremetal`: builds the image, boots it under TCG with icount (the
+    instruction figures), under plain TCG (STREAM MB/s, boot ms, the TSC-tick column), under
+    KVM where it is real, runs STREAM as a Linux process; returns (result, reason skipped or None)."""
+    quick = args.quick
+    res = {'quick': quick, 'boots': {}, 'definitions': BAREMETAL_DEFINITIONS}
+    qemu = shutil.which('qemu-system-x86_64')
+    if qemu is None:
+        return None, 'qemu-system-x86_64 is not installed: QEMU cannot start'
+    v = subprocess.run([qemu, '-version'], capture_output=True, text=True)
+    if v.returncode != 0:
+        return None, f'qemu-system-x86_64 does not start: {v.stderr.strip()[:200]}'
+    res['qemu'] = v.stdout.splitlines()[0] if v.stdout else None
+    image_dir = os.path.abspath(args.baremetal_build or os.environ.get('EROS_BAREMETAL_BUILD')
+                                or os.path.join(src, 'build-x86_64'))
+    bar.update(0.02, 'baremetal: building the image')
+    b = subprocess.run([os.path.join(src, 'arch', 'x86_64', 'build.sh'), src, image_dir],
+                       capture_output=True, text=True, timeout=900)
+    with open(os.path.join(raw_dir, 'baremetal-build.log'), 'w') as f:
+        f.write(b.stdout + b.stderr)
+    elf = os.path.join(image_dir, 'eros-x86_64.elf')
+    if b.returncode != 0 or not os.path.exists(elf):
+        raise RuntimeError(f'arch/x86_64/build.sh failed: {(b.stdout + b.stderr).strip()[-600:]}')
+    res['image'] = elf
+    q = 'quick ' if quick else ''
+    plan = [('tcg-icount', f'{q}only=bench- skip=bench-stream', 'instructions: every benchmark but STREAM')]
+    plan.append(('tcg', f'{q}only={BAREMETAL_TCG_ONLY}', 'STREAM MB/s, boot ms, TSC ticks'))
+    if kvm_usable():
+        plan.append(('kvm', f'{q}only=bench-', 'cycles'))
+    boot_ms_runs = 2 if quick else 5
+    steps = len(plan) + boot_ms_runs + 1
+    done = 0
+    for accel, append, why in plan:
+        bar.update(0.05 + 0.9 * done / steps, f'baremetal: boot, {accel}')
+        r = run_qemu(elf, accel, append, os.path.join(raw_dir, f'baremetal-{accel}.txt'),
+                     timeout=120 if quick else 600)
+        parsed = parse_baremetal(r['text'])
+        res['boots'][accel] = {'append': append, 'purpose': why, 'unit': ACCEL_UNIT[accel],
+                               'cmd': ' '.join(r['cmd']), 'kernel_exit': r['kernel_exit'],
+                               'status': r['status'], 'wall_s': r['wall_s'],
+                               'first_line_ms': r['first_line_ms'], 'first_domain_ms': r['first_domain_ms'],
+                               'all_ran': parsed['all_ran'], 'cpu': parsed['cpu'], 'tsc_hz': parsed['tsc_hz'],
+                               'boot_ticks': parsed['boot_ticks'], 'bench': parsed['bench']}
+        failed = sorted(n for n, x in parsed['bench'].items() if x['series'].get('errors', {}).get('median'))
+        res['boots'][accel]['failed_checks'] = failed
+        if failed:
+            warn(f'baremetal: the {accel} boot: a benchmark\'s own checks failed in {", ".join(failed)}')
+        empty = sorted(n for n, x in parsed['bench'].items() if not x['series'])
+        res['boots'][accel]['no_figures'] = empty
+        if empty:
+            warn(f'baremetal: the {accel} boot printed no figures for {", ".join(empty)} '
+                 f'(see raw/baremetal-{accel}.txt)')
+        if r['kernel_exit'] != 0 or not parsed['all_ran']:
+            warn(f'baremetal: the {accel} boot did not end cleanly (QEMU status {r["status"]}); '
+                 f'see raw/baremetal-{accel}.txt')
+        done += 1
+    # QEMU start to first domain, plain TCG: the STREAM boot and a few short boots.
+    ms = [res['boots']['tcg']['first_domain_ms']] if res['boots'].get('tcg') else []
+    boot_us = []
+    for i in range(boot_ms_runs):
+        bar.update(0.05 + 0.9 * done / steps, f'baremetal: boot time {i + 1}/{boot_ms_runs}')
+        r = run_qemu(elf, 'tcg', 'quick only=bench-number', os.path.join(raw_dir, f'baremetal-boottime{i + 1}.txt'),
+                     timeout=60)
+        p = parse_baremetal(r['text'])
+        ms.append(r['first_domain_ms'])
+        if p['boot_ticks'] and p['tsc_hz']:
+            boot_us.append(p['boot_ticks'] / p['tsc_hz'] * 1e6)
+        done += 1
+    ms = [x for x in ms if x is not None]
+    tcg = res['boots'].get('tcg', {})
+    if tcg.get('boot_ticks') and tcg.get('tsc_hz'):
+        boot_us.append(tcg['boot_ticks'] / tcg['tsc_hz'] * 1e6)
+    res['boot_time'] = {'qemu_start_to_first_domain_ms_tcg': rnd(med(ms), 1) if ms else None,
+                        'runs_ms': ms,
+                        'kernel_entry_to_first_domain_us_tcg': rnd(med(boot_us), 1) if boot_us else None,
+                        'runs_us': [rnd(x, 1) for x in boot_us]}
+    # STREAM: the ring-3 domain under plain TCG (and KVM), the same code as a Linux process.
+    for accel in ('tcg', 'kvm'):
+        if accel in res['boots']:
+            res.setdefault('stream', {})[accel] = stream_rates(res['boots'][accel])
+    bar.update(0.05 + 0.9 * done / steps, 'baremetal: STREAM as a Linux process')
+    n = 64 * 1024 if quick else 512 * 1024
+    times = 4 if quick else 10
+    linux_bin = os.path.join(args.build, 'bench', 'stream', 'eros-stream')
+    if os.access(linux_bin, os.X_OK):
+        cmd = [linux_bin, '--n', str(n), '--times', str(times)]
+        if kernel_cpu is not None:
+            cmd += ['--cpu', str(kernel_cpu)]
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+        try:
+            res.setdefault('stream', {})['linux'] = json.loads(r.stdout)
+        except ValueError:
+            warn(f'eros-stream failed (exit {r.returncode}): {r.stderr.strip()[:300]}')
+        # Full runs: also at STREAM's own rule, each array at least 4x the last-level cache.
+        llc = last_level_cache_bytes()
+        if not quick and llc:
+            big = max(n, 4 * llc // 8)
+            r = subprocess.run(cmd[:1] + ['--n', str(big), '--times', str(times)] + cmd[5:],
+                               capture_output=True, text=True, timeout=600)
+            try:
+                res['stream']['linux_4x_llc'] = json.loads(r.stdout)
+                res['stream']['linux_4x_llc']['llc_bytes'] = llc
+            except ValueError:
+                warn(f'eros-stream --n {big} failed (exit {r.returncode}): {r.stderr.strip()[:300]}')
+    else:
+        res['stream_linux_missing'] = f'{linux_bin} not built'
+    res['paper_payloads'] = paper_payload_rows(res['boots'].get('tcg-icount'))
+    res['stream_elements'] = n
+    res['stream_passes'] = times
+    return res, None
+
+
+BAREMETAL_DEFINITIONS = {
+    'ipc': 'one-way IPC = (median Call+Return round trip − median empty timer pair) ÷ 2, as L4Re ipcbench '
+           'defines it; 0 bytes, the client timing each user::call with rdtsc, the null server Returning',
+    'syscall': 'null system call = one Call on a Number key (one full kernel entry and exit, the kernel '
+               'answers, no switch), median − timer pair',
+    'yield': 'per yield = (median round trip of a Call on the Yield key, during which the one other ready '
+             'domain, in a space of its own, runs and yields back) − timer pair, ÷ 2',
+    'map_1mb_sweep': 'a domain writes one word into each of 256 unmapped pages (1 MB): each write faults, the '
+                     'kernel Calls the memory keeper, which tail-calls the page-mapping object, which maps a '
+                     'fresh zeroed frame and answers the domain, which writes again; one sample = all 256',
+    'map_1mb_order': 'one Call on the page-mapping object, order kMapFreshRange of 256 pages (1 MB): 256 fresh '
+                     'zeroed frames mapped into the caller\'s space, answered',
+    'first_write': 'one first write to a fresh page: #PF → memory keeper → page-mapping object → resume',
+    'boot': 'kernel entry (eros_kmain, after boot.S) to the first scenario\'s domains built and ready; '
+            'QEMU start to first domain = host wall clock from launching QEMU to the first `--- run` line on COM1',
+    'stream': 'McCalpin\'s kernels and byte counts (copy/scale 16 B, add/triad 24 B per element), the first '
+              'pass discarded; MB/s = 10^6 B/s from the minimum time (STREAM\'s Best Rate)',
+}
+
+
+def baremetal_summary(bm):
+    """The summary.json keys of the experiment (medians; one-way IPC figures)."""
+    s = {}
+    ic = bm.get('boots', {}).get('tcg-icount') if bm else None
+    accel = 'tcg-icount' if ic and ic.get('bench') else None
+    if accel is None and bm and bm.get('boots', {}).get('tcg', {}).get('bench'):
+        ic, accel = bm['boots']['tcg'], 'tcg'
+    s['baremetal_accel'] = accel
+    s['baremetal_accels'] = sorted(bm.get('boots', {})) if bm else []
+    s['baremetal_intra_ipc_insns'] = bm_fig(ic, 'bench-intra', scale=0.5)
+    s['baremetal_inter_ipc_insns'] = bm_fig(ic, 'bench-inter', scale=0.5)
+    s['baremetal_null_syscall_insns'] = bm_fig(ic, 'bench-number')
+    s['baremetal_null_ipc_roundtrip_insns'] = bm_fig(ic, 'bench-inter')
+    s['baremetal_intra_ipc_roundtrip_insns'] = bm_fig(ic, 'bench-intra')
+    s['baremetal_yield_insns'] = bm_fig(ic, 'bench-yield', scale=0.5)
+    s['baremetal_first_write_insns'] = bm_fig(ic, 'bench-first-write')
+    s['baremetal_map_1mb_sweep_insns'] = bm_fig(ic, 'bench-map-1mb', 'sweep')
+    s['baremetal_map_1mb_order_insns'] = bm_fig(ic, 'bench-map-1mb', 'order')
+    s['baremetal_boot_insns'] = ic.get('boot_ticks') if ic else None
+    pp = paper_payload_rows(ic)
+    s['baremetal_oneway_insns'] = {str(r['payload_bytes']): r.get('oneway') for r in pp} or None
+    s['baremetal_echo_insns'] = {str(r['payload_bytes']): r.get('echo') for r in pp} or None
+    s['baremetal_twohop_tailcall_benefit'] = {str(r['payload_bytes']): r['tailcall_benefit'] for r in pp} or None
+    bt = (bm or {}).get('boot_time', {})
+    s['baremetal_boot_ms_tcg'] = bt.get('qemu_start_to_first_domain_ms_tcg')
+    st = (bm or {}).get('stream', {})
+    s['baremetal_stream_copy_mb_s_tcg'] = st.get('tcg', {}).get('copy', {}).get('best_mb_s')
+    lin = st.get('linux', {}).get('kernels', {})
+    s['linux_stream_copy_mb_s'] = lin.get('copy', {}).get('best_mb_s')
+    if 'linux_4x_llc' in st:
+        s['linux_stream_copy_mb_s_4x_llc'] = st['linux_4x_llc'].get('kernels', {}).get('copy', {}).get('best_mb_s')
+    if 'kvm' in st:
+        s['baremetal_stream_copy_mb_s_kvm'] = st['kvm'].get('copy', {}).get('best_mb_s')
+    for k in list(s):
+        if isinstance(s[k], float):
+            s[k] = round(s[k], 1)
+    return s
+
+
+def write_baremetal_files(out, bm):
+    dump(os.path.join(out, 'baremetal.json'), bm)
+    cols = ['accel', 'unit', 'benchmark', 'series', 'bytes', 'n', 'median', 'p95', 'min', 'timer_pair',
+            'net_median', 'net_p95', 'per_op_median', 'per_op', 'mb_s_best', 'mb_s_median']
+    rows = []
+    per_op = {'bench-intra': ('one-way IPC (net/2)', 0.5), 'bench-inter': ('one-way IPC (net/2)', 0.5),
+              'bench-yield': ('per yield (net/2)', 0.5), 'bench-number': ('system call (net)', 1),
+              'bench-first-write': ('first write (net)', 1)}
+    for accel, boot in bm.get('boots', {}).items():
+        rates = bm.get('stream', {}).get(accel, {})
+        for name, b in boot.get('bench', {}).items():
+            for sname, s in b['series'].items():
+                what, f = per_op.get(name, ('net', 1)) if sname == 'main' else ('net', 1)
+                r = rates.get(sname) if name == 'bench-stream' else None
+                r = r if isinstance(r, dict) else {}
+                rows.append({'accel': accel, 'unit': ACCEL_UNIT[accel], 'benchmark': name, 'series': sname,
+                             'bytes': s.get('bytes', 0), 'n': s['n'], 'median': s['median'], 'p95': s['p95'],
+                             'min': s['min'], 'timer_pair': s['timer'], 'net_median': s['net'],
+                             'net_p95': s['p95_net'], 'per_op_median': s['net'] * f, 'per_op': what,
+                             'mb_s_best': r.get('best_mb_s'), 'mb_s_median': r.get('median_mb_s')})
+        if boot.get('boot_ticks') is not None:
+            rows.append({'accel': accel, 'unit': ACCEL_UNIT[accel], 'benchmark': 'boot',
+                         'series': 'kernel entry to first domain', 'n': 1, 'median': boot['boot_ticks'],
+                         'net_median': boot['boot_ticks'], 'per_op_median': boot['boot_ticks'], 'per_op': 'boot'})
+    lin = bm.get('stream', {}).get('linux', {})
+    for k, v in lin.get('kernels', {}).items():
+        rows.append({'accel': 'linux', 'unit': 'TSC ticks (host)', 'benchmark': 'stream-linux', 'series': k,
+                     'bytes': int(v['bytes']), 'n': lin.get('times', 1) - 1, 'min': v.get('min_ticks'),
+                     'mb_s_best': v['best_mb_s'], 'mb_s_median': v['median_mb_s']})
+    bt = bm.get('boot_time', {})
+    for x in bt.get('runs_ms', []):
+        rows.append({'accel': 'tcg', 'unit': 'ms (host wall clock)', 'benchmark': 'boot',
+                     'series': 'QEMU start to first domain', 'n': 1, 'median': x})
+    with open(os.path.join(out, 'baremetal.csv'), 'w', newline='') as f:
+        w = csv.DictWriter(f, fieldnames=cols)
+        w.writeheader()
+        for r in rows:
+            w.writerow(r)
+
+
+def paper_payload_rows(boot):
+    """bench-paper's series (owN, ecN, neN, taN, ohN) as one row per payload."""
+    series = (boot or {}).get('bench', {}).get('bench-paper', {}).get('series', {})
+    rows = {}
+    for name, s in series.items():
+        kind = {'ow': 'oneway', 'ec': 'echo', 'ne': 'nested', 'ta': 'tail', 'oh': 'onehop'}.get(name[:2])
+        if kind and name[2:].isdigit():
+            rows.setdefault(int(name[2:]), {'payload_bytes': int(name[2:])})[kind] = s['net']
+    out = []
+    for n in sorted(rows):
+        r = rows[n]
+        r['tailcall_benefit'] = (rnd(1 - r['tail'] / r['nested'], 4)
+                                 if r.get('tail') is not None and r.get('nested') else None)
+        r['bytes_per_insn'] = rnd(n / r['oneway'], 3) if r.get('oneway') else None
+        out.append(r)
+    return out
+
+
+def baremetal_report(bm, summary, derived=None):
+    """The report's bare-metal section: L4Re's table and HermitCore's, ours beside theirs."""
+    L = ['\n## Bare metal (x86_64 under QEMU): the L4Re and HermitCore tables\n']
+    boots = bm.get('boots', {})
+    ic, tcg, kvm = boots.get('tcg-icount'), boots.get('tcg'), boots.get('kvm')
+    L.append(f'Image `{bm.get("image")}`, {bm.get("qemu")}. Boots: ' + '; '.join(
+        f'**{a}** (`-append "{b["append"]}"`, {b["unit"]}, {b["wall_s"]} s, kernel exit {b["kernel_exit"]})'
+        for a, b in boots.items()) + '. Warm-up discarded; medians, p95 in brackets; an IPC figure is a '
+        'Call + Return round trip ÷ 2, a system call one full kernel entry and exit. KVM '
+        + ('ran: its column is cycles.' if kvm else 'not run: this CPU has no vmx/svm (its /dev/kvm, if '
+           'any, is not a hardware one), so no cycle figures.') + '\n')
+
+    def one(b, bench, half):
+        s = (b or {}).get('bench', {}).get(bench, {}).get('series', {}).get('main')
+        if not s:
+            return '—'
+        f = 0.5 if half else 1
+        g = lambda x: fmt(x, 0) if float(x).is_integer() else fmt(x, 1)
+        return f'{g(s["net"] * f)} [{g(s["p95_net"] * f)}]'
+
+    L.append('\n### IPC and system call (L4Re ipcbench layout, seed 000)\n')
+    rows = [[p, u, a, b, c] for p, u, a, b, c in L4RE_REF]
+    for name, accel in (('EROS, QEMU TCG -icount shift=0', 'tcg-icount'), ('EROS, QEMU TCG (no icount)', 'tcg'),
+                        ('EROS, KVM', 'kvm')):
+        b = boots.get(accel)
+        if b and (b.get('bench', {}).get('bench-intra') or b.get('bench', {}).get('bench-number')):
+            rows.append([f'**{name}**', ACCEL_UNIT[accel], one(b, 'bench-intra', True),
+                         one(b, 'bench-inter', True), one(b, 'bench-number', False)])
+    L.append(md_table(['Platform', 'counted', 'IPC intra', 'IPC inter', 'Syscall'], rows))
+    rt = []
+    for name, key in (('intra-space Call+Return, 0 B', 'bench-intra'), ('inter-space Call+Return, 0 B', 'bench-inter'),
+                      ('Number key Call (null system call)', 'bench-number'),
+                      ('Yield, one other domain ready (2 yields)', 'bench-yield')):
+        s = (ic or {}).get('bench', {}).get(key, {}).get('series', {}).get('main')
+        if s:
+            rt.append([name, fmt(s['median'], 0), fmt(s['p95'], 0), fmt(s['min'], 0), fmt(s['timer'], 0),
+                       fmt(s['net'], 0), str(s['n'])])
+    if rt:
+        L.append('\nRound trips under TCG with icount (instructions, the timer pair included in median/p95/min):\n\n'
+                 + md_table(['', 'median', 'p95', 'min', 'timer pair', 'net round trip', 'samples'], rt))
+
+    L.append('\n### Basic benchmark (HermitCore layout, seed 004: CPU cycles there)\n')
+    def cell(b, bench, series='main', half=False):
+        v = bm_fig(b, bench, series, scale=0.5 if half else 1)
+        return fmt(v, 0) if v is not None else '—'
+    our = [('EROS TCG icount (instructions)', ic), ('EROS TCG (TSC ticks, host clock)', tcg)]
+    if kvm:
+        our.append(('EROS KVM (cycles)', kvm))
+    rows = []
+    for label, ref, bench, series, half, what in (
+            ('getpid', 'getpid', 'bench-number', 'main', False, 'Number key Call'),
+            ('sched_yield', 'sched_yield', 'bench-yield', 'main', True, 'Yield, per yield'),
+            ('malloc', 'malloc', 'bench-map-1mb', 'sweep', False, '1 MB: 256 first writes via the keeper'),
+            ('malloc', 'malloc', 'bench-map-1mb', 'order', False, '1 MB: one map order of 256 pages'),
+            ('write access', 'write access', 'bench-first-write', 'main', False, 'first write, fault → keeper → map')):
+        rows.append([label, what] + [str(x) for x in HERMIT_BASIC[ref]] + [cell(b, bench, series, half) for _, b in our])
+    L.append(md_table(['System activity', 'EROS operation'] + HERMIT_ENVS + [n for n, _ in our], rows))
+    L.append('\nHermitCore: getpid and sched_yield (another task ready), malloc of 1 MB, the first write to a page; '
+             'cycles, Intel Core i5-7300U; its QEMU column is TCG, like our middle columns. Ours: '
+             + '; '.join(f'*{k}*: {v}' for k, v in BAREMETAL_DEFINITIONS.items()
+                         if k in ('syscall', 'yield', 'map_1mb_sweep', 'map_1mb_order', 'first_write')) + '.\n')
+
+    st = bm.get('stream', {})
+    L.append(f'\n### STREAM (HermitCore layout, seed 004)\n')
+    rows = []
+    for k in STREAM_KERNELS:
+        for env, ref in zip(HERMIT_ENVS, HERMIT_STREAM[k]):
+            rows.append([k.capitalize(), f'HermitCore {env}', fmt(ref[0], 1), f'{ref[1]:.6f}', f'{ref[2]:.6f}',
+                         f'{ref[3]:.6f}'])
+        for env, label in (('tcg', 'EROS ring 3, QEMU TCG'), ('kvm', 'EROS ring 3, KVM')):
+            r = st.get(env, {}).get(k)
+            if r:
+                rows.append([k.capitalize(), f'**{label}**', fmt(r['best_mb_s'], 1), f'{r["median_s"]:.6f}',
+                             f'{r["min_s"]:.6f}', f'{r["p95_s"]:.6f}'])
+        for key, label in (('linux', 'Linux process (host, native)'),
+                           ('linux_4x_llc', 'Linux process, arrays 4× the LLC')):
+            r = st.get(key, {}).get('kernels', {}).get(k)
+            if r:
+                rows.append([k.capitalize(), f'**{label}**', fmt(r['best_mb_s'], 1),
+                             f'{r["median_s"]:.6f}', f'{r["min_s"]:.6f}', f'{r["max_s"]:.6f}'])
+    L.append(md_table(['Function', 'Environment', 'Bandwidth MB/s (best)', 'Avg time s (ours: median)',
+                       'Min time s', 'Max time s (ours, bare metal: p95)'], rows))
+    n = bm.get('stream_elements')
+    lin = st.get('linux', {})
+    L.append(f'\nArrays of {n:,} doubles ({n * 8 / 1e6:.1f} MB each, three), {bm.get("stream_passes")} passes, '
+             'the first discarded; the same source (`scenarios/stream.hpp`) and flags in the ring-3 domain and '
+             'in the Linux process, a null system call between 64 K-element chunks in both (a Number-key Call, '
+             'getppid). HermitCore\'s arrays were STREAM\'s default size. STREAM\'s check: '
+             f'bare metal {st.get("tcg", {}).get("errors")} errors, Linux {lin.get("errors")} errors. '
+             + (f'The second Linux row follows STREAM\'s rule (each array ≥ 4× the last-level cache, here '
+                f'{st["linux_4x_llc"]["llc_bytes"] // 2**20} MB: {st["linux_4x_llc"]["n"]:,} doubles, '
+                f'{st["linux_4x_llc"]["errors"]} errors); the first uses the guest\'s size, which fits in that '
+                'cache. ' if 'linux_4x_llc' in st else '') +
+             'The seed compares KVM with QEMU; here the Linux process on the host stands for KVM '
+             '(no hardware KVM on this machine)' + (', and KVM ran too.' if 'kvm' in st else '.') +
+             ' Under TCG every guest instruction is translated code, so TCG MB/s measure QEMU, not the kernel.\n')
+
+    pp = paper_payload_rows(ic)
+    if pp:
+        L.append('\n### The paper\'s experiments at its payloads, real address spaces (TCG -icount: instructions)\n')
+        hosted = {}
+        for key, field in (('oneway', 'ipc_hot_ns'), ('echo', 'echo_ns'), ('twohop', 'tailcall_benefit')):
+            for r in (derived or {}).get(key, []) or []:
+                hosted.setdefault(r['payload_bytes'], {})[key] = r.get(field)
+        rows = []
+        for r in pp:
+            h = hosted.get(r['payload_bytes'], {})
+            rows.append([size_label(r['payload_bytes']), fmt(r['oneway'], 0), fmt(h.get('oneway'), 1),
+                         fmt(r['echo'], 0), fmt(h.get('echo'), 1), fmt(r['nested'], 0), fmt(r['tail'], 0),
+                         fmt(r['onehop'], 0), fmt(r['tailcall_benefit'], 3), fmt(h.get('twohop'), 3),
+                         fmt(r['bytes_per_insn'], 2)])
+        L.append(md_table(['payload', 'one-way (insns)', 'hosted one-way hot (ns)', 'echo (insns)',
+                           'hosted echo (ns)', '2-hop nested', '2-hop tail', '1-hop', 'tail-call benefit',
+                           'hosted benefit', 'throughput (B per insn)'], rows))
+        L.append('\nEach figure: median Call round trip − timer pair, in guest instructions (every sample is '
+                 'the same under icount), client and each server in spaces of their own (a CR3 load per '
+                 'switch). One-way: Call with n bytes, Return with an order code (the paper\'s one-way is '
+                 'that round trip, not L4Re\'s ÷ 2); echo: the server Returns the n bytes; 2-hop as in '
+                 'Figure 5 (nested 4 invocations, tail 3, 1-hop 2); throughput\'s operation is the one-way '
+                 'Call into one buffer, shown as payload bytes per instruction. The hosted columns (when '
+                 'this run measured them) are nanoseconds on fibers: a different unit, set beside for shape. '
+                 'Under icount a `rep` string instruction counts once per iteration (see '
+                 '`docs/baremetal.md`).\n')
+
+    bt = bm.get('boot_time', {})
+    L.append('\n### Boot time (HermitCore layout, seed 004)\n')
+    rows = [[f'HermitCore {e}', str(v), '—'] for e, v in HERMIT_BOOT_MS.items()]
+    rows.append(['**EROS, QEMU TCG**', fmt(bt.get('qemu_start_to_first_domain_ms_tcg'), 1),
+                 f'{fmt(bt.get("kernel_entry_to_first_domain_us_tcg"), 1)} µs'])
+    if ic and ic.get('boot_ticks') is not None:
+        rows.append(['**EROS, QEMU TCG -icount**', fmt(ic.get('first_domain_ms'), 1),
+                     f'{ic["boot_ticks"]:,} instructions'])
+    if kvm and kvm.get('boot_ticks') is not None:
+        rows.append(['**EROS, KVM**', fmt(kvm.get('first_domain_ms'), 1), f'{kvm["boot_ticks"]:,} cycles'])
+    L.append(md_table(['Environment', 'Time in ms (QEMU start to first domain)', 'kernel entry to first domain'],
+                      rows))
+    L.append('\nHermitCore: the time until its hello-world application starts. Ours: the host\'s wall clock '
+             'from launching `qemu-system-x86_64` to the first `--- run` line on the serial port (median of '
+             f'{len(bt.get("runs_ms", []))} plain-TCG boots: {", ".join(fmt(x, 1) for x in bt.get("runs_ms", []))} ms; '
+             'most of it is QEMU starting), and the kernel\'s own count from `eros_kmain` to the first scenario\'s '
+             'domains built and ready.\n')
+    return L
+
+
 # ---- main ---------------------------------------------------------------------------------
 
 def main():
@@ -616,6 +1167,9 @@ def main():
     ap.add_argument('--repeats', type=int, default=0,
                     help='runs of the kernel experiments (default 1 quick, 5 full)')
     ap.add_argument('--samples', type=int, default=0, help='samples per point (kernel experiments)')
+    ap.add_argument('--baremetal-build', default='',
+                    help='where arch/x86_64/build.sh builds the image (default: $EROS_BAREMETAL_BUILD, '
+                         'else SRC/build-x86_64)')
     args = ap.parse_args()
 
     t_start = time.time()
@@ -643,6 +1197,8 @@ def main():
         stages.append(('copy (eros-copybench)', 2 if args.quick else 40))
     if 'baselines' in only:
         stages.append(('baselines (eros-baselines)', 10 if args.quick else 60))
+    if 'baremetal' in only:
+        stages.append(('baremetal (QEMU)', 8 if args.quick else 15))
     stages.append(('tables, plots, report', 3))
     bar = Bar(stages)
 
@@ -739,6 +1295,26 @@ def main():
             missing['baselines'] = f'{base_bin} not built'
         bar.end('done' if 'baselines' not in missing else 'missing')
 
+    # -- bare metal
+    baremetal = None
+    if 'baremetal' in only:
+        bar.begin('baremetal (QEMU)')
+        t_bm = time.time()
+        src = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        try:
+            baremetal, skipped = run_baremetal(src, args, out, raw_dir, bar, env.get('pinned_cpu'))
+        except (RuntimeError, OSError, subprocess.TimeoutExpired) as err:
+            baremetal, skipped = None, None
+            missing['baremetal'] = f'failed: {err}'
+            warn(f'baremetal: {err}')
+        if skipped:
+            missing['baremetal'] = f'skipped: {skipped}'
+            warn(f'baremetal: skipped, {skipped}')
+        if baremetal:
+            baremetal['wall_seconds'] = round(time.time() - t_bm, 1)
+            write_baremetal_files(out, baremetal)
+        bar.end('done' if baremetal else 'skipped' if skipped else 'failed')
+
     # -- derived tables, files
     bar.begin('tables, plots, report')
     views = {e: View(kernel.get(e)) for e in KERNEL_EXPERIMENTS}
@@ -791,13 +1367,15 @@ def main():
 
     # summary.json
     summary = build_summary(derived, copy_summary, env, args, repeats, missing, out)
+    if 'baremetal' in only:
+        summary.update(baremetal_summary(baremetal))
     dump(os.path.join(out, 'summary.json'), summary)
 
     # plots
     figures = make_plots(out, derived, views, baselines, copy_summary)
     # report
     write_report(out, env, summary, derived, table1, baselines, copy_summary, figures, missing, args, repeats,
-                 time.time() - t_start, kernel)
+                 time.time() - t_start, kernel, baremetal)
     bar.end()
     bar.finish()
     took = time.time() - t_start
@@ -983,7 +1561,7 @@ def make_plots(out, derived, views, baselines, copy_summary):
 
 
 def write_report(out, env, summary, derived, table1, baselines, copy_summary, figures, missing, args, repeats,
-                 elapsed, kernel):
+                 elapsed, kernel, baremetal=None):
     e = env.get('environment', {}) if isinstance(env.get('environment'), dict) else {}
     L = []
     L.append('# Reproduction: "The Measured Performance of a Fast Local IPC" on this machine\n')
@@ -1196,13 +1774,17 @@ def write_report(out, env, summary, derived, table1, baselines, copy_summary, fi
                  'hybrid uses the hardware move only for large transfers. Details: `copy.csv`, '
                  '`copy_summary.json`, `copy_matrix.txt` (from `eros-copybench`).\n')
 
+    if baremetal:
+        L += baremetal_report(baremetal, summary, derived)
+
     L.append('\n## Files\n')
     L.append('- `summary.json`: headline figures; `env.json`: where it was measured\n'
              '- `NAME.csv` / `NAME.json` per experiment (every series and payload: n, mean, median, '
              'p5, p95, stddev, min, max in ns and ticks; `runs_ns_median` per run); `NAME_table.csv`: '
              'the derived table\n- `table1.csv`: Table 1, paper and this machine\n'
              '- `baselines.csv/json`, `copy.csv/json`, `copy_summary.json`: from the Linux baselines '
-             'and the copy family\n- `plots/`: gnuplot data and scripts; `raw/`: every run\'s output\n')
+             'and the copy family\n- `baremetal.json` / `baremetal.csv`: every bare-metal boot\'s figures '
+             '(per accelerator), STREAM, boot times; `raw/baremetal-*.txt`: each boot\'s serial output\n- `plots/`: gnuplot data and scripts; `raw/`: every run\'s output\n')
     with open(os.path.join(out, 'report.md'), 'w') as f:
         f.write('\n'.join(L))
 
@@ -1228,6 +1810,12 @@ def print_headline(s, out, took):
     if s.get('hybrid_vs_libc_worst') is not None:
         lines.append(f'  copy: hybrid_vs_libc_worst {s["hybrid_vs_libc_worst"]}, geomean '
                      f'{s["hybrid_vs_libc_geomean"]}, hybrid_vs_hw_worstclass {s["hybrid_vs_hw_worstclass"]}')
+    if s.get('baremetal_accel'):
+        lines.append(f'  bare metal ({s["baremetal_accel"]}): one-way IPC intra {s["baremetal_intra_ipc_insns"]}, '
+                     f'inter {s["baremetal_inter_ipc_insns"]}, null system call {s["baremetal_null_syscall_insns"]}, '
+                     f'yield {s["baremetal_yield_insns"]}, first write {s["baremetal_first_write_insns"]}; '
+                     f'boot {s["baremetal_boot_insns"]} insns, {s["baremetal_boot_ms_tcg"]} ms (TCG); STREAM copy '
+                     f'{s["baremetal_stream_copy_mb_s_tcg"]} MB/s (TCG) vs {s["linux_stream_copy_mb_s"]} (Linux)')
     if s.get('missing'):
         lines.append('  not measured: ' + ', '.join(s['missing']))
     print('\n'.join(lines))

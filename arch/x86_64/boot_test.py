@@ -11,7 +11,8 @@ each scenario of scenarios/ as a test of its own:
   the vector registers): a switch between domains that did not touch them costs none;
 - `boot`: the image built, the kernel exited 0 and never faulted or panicked itself.
 
-usage: boot_test.py SRCDIR HOSTED_RUNNER [-r junit -o REPORT.xml]
+usage: [EROS_BAREMETAL_BUILD=DIR] boot_test.py SRCDIR HOSTED_RUNNER [-r junit -o REPORT.xml]
+       (the image is built in DIR, default SRCDIR/build-x86_64)
        boot_test.py --iso SRCDIR HOSTED_RUNNER   (the GRUB ISO under SeaBIOS and OVMF:
                                                   iso_main below; meson test baremetal-iso)
 
@@ -20,6 +21,7 @@ a Catch2 executable) it writes one JUnit test case per scenario, so that `./eros
 counts each scenario in its `N passed, N failed` total. The exit status is 0 only when
 every case passed.
 """
+import os
 import re
 import subprocess
 import sys
@@ -70,15 +72,21 @@ def vector_ok(name, text):
     return name == 'vector-state' or (m.group(1), m.group(2)) == ('0', '0')
 
 
+def image_dir(top):
+    """Where build.sh builds: EROS_BAREMETAL_BUILD, else SRCDIR/build-x86_64."""
+    return os.environ.get('EROS_BAREMETAL_BUILD') or f'{top}/build-x86_64'
+
+
 def check(top, runner):
     """Returns [(name, ok, message)], one per scenario plus `boot`, the console text, and
     how many scenarios were byte-identical to the hosted traces."""
     cases = []
-    build = subprocess.run([f'{top}/arch/x86_64/build.sh', top], capture_output=True, text=True)
+    build = subprocess.run([f'{top}/arch/x86_64/build.sh', top, image_dir(top)], capture_output=True,
+                           text=True)
     if build.returncode != 0:
         return [('boot', False, 'the image did not build:\n' + build.stdout + build.stderr)], '', 0
     try:
-        boot = subprocess.run([f'{top}/arch/x86_64/boot.sh', f'{top}/build-x86_64/eros-x86_64.elf'],
+        boot = subprocess.run([f'{top}/arch/x86_64/boot.sh', f'{image_dir(top)}/eros-x86_64.elf'],
                               capture_output=True, text=True, timeout=240)
         metal, status, err = boot.stdout, boot.returncode, boot.stderr.strip()
     except subprocess.TimeoutExpired as e:
@@ -222,7 +230,7 @@ def main():
     if report:
         write_junit(report, cases, time.time() - start)
     for line in metal.splitlines():
-        if line.startswith(('bench ', '  round trip', '  first write', 'boot:')):
+        if line.startswith(('bench ', '  round trip', '  first write', '  series ', 'boot:')):
             print(line)
     failed = [(n, m) for n, ok, m in cases if not ok]
     for name, message in failed:

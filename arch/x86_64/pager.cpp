@@ -8,7 +8,8 @@
 // register 0), and answers each call on the resume key it receives in register 3. Holding
 // a start key to it with badge D is the authority to map pages into D's space. Hosted, the
 // scenario's stand-in program (scenarios.cpp: pager) answers the same messages, so the
-// traces are the same.
+// traces are the same. Orders: kMapFreshPage (one page at w1), kMapFreshRange (w2 pages
+// from w1 on; w1 of the answer says how many were mapped).
 #include "arch/x86_64/baremetal.hpp"
 #include "scenarios/scenarios.hpp"
 
@@ -43,7 +44,17 @@ extern "C" [[noreturn]] void eros_pager_main() {
   const Result* r = &k.return_to(me, 0, Message{}, rcv);
   for (;;) {
     Message answer{};
-    answer.w[0] = r->w[0] == scenarios::kMapFreshPage && x86::map_fresh(r->key_info, r->w[1]) ? 0 : 1;
+    if (r->w[0] == scenarios::kMapFreshRange) {
+      // w2 pages from w1 on (at most 4096: 16 MB), stopping at the first refused.
+      const std::uint64_t pages = r->w[2] < 4096 ? r->w[2] : 4096;
+      std::uint64_t done = 0;
+      while (done < pages && x86::map_fresh(r->key_info, r->w[1] + done * x86::kPage)) ++done;
+      answer.w[0] = done == r->w[2] ? 0 : 1;
+      answer.w[1] = done;
+    } else {
+      answer.w[0] =
+          r->w[0] == scenarios::kMapFreshPage && x86::map_fresh(r->key_info, r->w[1]) ? 0 : 1;
+    }
     r = &k.return_to(me, kCaller, answer, rcv);
   }
 }

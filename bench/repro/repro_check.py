@@ -24,6 +24,13 @@ TABLE1_COLUMNS = ['payload_bytes', 'eros_paper_mb_s', 'eros_mb_s', 'pipe_paper_m
 NUMBER_KEYS = ['null_ipc_roundtrip_ns', 'raw_switch_roundtrip_ns', 'throughput_64k_over_memcpy']
 OBJECT_KEYS = ['oneway_over_bcopy', 'twohop_tailcall_benefit']
 COPY_KEYS = ['hybrid_vs_libc_worst', 'hybrid_vs_libc_geomean', 'hybrid_vs_hw_worstclass']
+# The bare-metal experiment (issue 7): numbers, unless it was skipped because QEMU cannot
+# start at all (summary.json -> missing.baremetal begins "skipped").
+BAREMETAL_KEYS = ['baremetal_intra_ipc_insns', 'baremetal_inter_ipc_insns', 'baremetal_null_syscall_insns',
+                  'baremetal_null_ipc_roundtrip_insns', 'baremetal_yield_insns', 'baremetal_first_write_insns',
+                  'baremetal_boot_insns', 'baremetal_boot_ms_tcg', 'baremetal_stream_copy_mb_s_tcg',
+                  'linux_stream_copy_mb_s']
+BAREMETAL_ACCELS = ('tcg-icount', 'kvm', 'tcg')
 
 failures = []
 
@@ -70,6 +77,27 @@ def main():
             check(isinstance(summary.get('judged'), dict) and len(summary['judged']) == 3,
                   'summary.json: judged should hold the three judged figures')
 
+        bm_missing = str(missing.get('baremetal', ''))
+        check(not bm_missing or bm_missing.startswith('skipped'),
+              f'baremetal experiment failed (only a QEMU that cannot start may skip it): {bm_missing}')
+        if summary and not bm_missing:
+            check(summary.get('baremetal_accel') in BAREMETAL_ACCELS,
+                  f'summary.json: baremetal_accel is {summary.get("baremetal_accel")!r}')
+            for k in BAREMETAL_KEYS:
+                check(is_number(summary.get(k)), f'summary.json: {k} is not a number: {summary.get(k)!r}')
+            try:
+                with open(os.path.join(out, 'baremetal.json')) as f:
+                    bm = json.load(f)
+                check('tcg-icount' in bm.get('boots', {}) and 'tcg' in bm.get('boots', {}),
+                      'baremetal.json: no tcg-icount and tcg boots')
+                with open(os.path.join(out, 'baremetal.csv')) as f:
+                    rows = list(csv.DictReader(f))
+                check(any(r['benchmark'] == 'bench-intra' for r in rows), 'baremetal.csv: no bench-intra row')
+                for r in rows:
+                    if r['median']:
+                        float(r['median'])
+            except (OSError, ValueError, KeyError) as err:
+                check(False, f'baremetal.json/csv: {err}')
         for name in ['env.json'] + [f'{e}.json' for e in KERNEL]:
             try:
                 with open(os.path.join(out, name)) as f:
@@ -107,6 +135,9 @@ def main():
                 report = f.read()
             check('## The judged figures' in report and '| paper |' in report,
                   'report.md lacks the judged figures or a paper column')
+            if not bm_missing:
+                check('(L4Re ipcbench layout' in report and '(HermitCore layout' in report,
+                      'report.md lacks the bare-metal L4Re and HermitCore tables')
         except OSError as err:
             check(False, f'report.md: {err}')
         import shutil
