@@ -86,6 +86,7 @@ class Kernel {
                             const Message& m, const ReceiveDesc& rcv, std::uint32_t landed);
   const Result& call_slow(Domain& me, std::uint8_t kr, Key key, const Message& m,
                           const ReceiveDesc& rcv);
+  const Result& call_number(Domain& me, std::uint8_t kr, const Key& key, const Message& m);
 
   Status check_source(const Domain& me, const Message& m) const;
   Status check_dest(const Domain& to, std::uint32_t landed) const;

@@ -21,6 +21,22 @@ inline bool registers_in_range(const ReceiveDesc& r) {
 }
 inline constexpr std::uint32_t min(std::uint32_t a, std::uint32_t b) { return a < b ? a : b; }
 
+// The recipient copies its Result out with 16-byte loads as soon as it runs; three
+// 16-byte stores let those loads be forwarded from the store buffer, where narrower
+// stores would make each of them wait. `head` is status | key_info << 16 | sent << 32.
+[[gnu::always_inline]] inline void write_result(Result& r, std::uint64_t head,
+                                                std::uint64_t landed,
+                                                const std::uint64_t (&w)[4]) {
+  using Pair = std::uint64_t __attribute__((vector_size(16), aligned(1)));
+  static_assert(sizeof(Result) == 3 * sizeof(Pair) && offsetof(Result, sent) == 4 &&
+                    offsetof(Result, landed) == 8 && offsetof(Result, w) == 16,
+                "Result is written as three 16-byte words");
+  auto* out = reinterpret_cast<Pair*>(&r);
+  out[0] = Pair{head, landed};
+  out[1] = Pair{w[0], w[1]};
+  out[2] = Pair{w[2], w[3]};
+}
+
 }  // namespace fastpath
 
 [[gnu::always_inline]] inline Domain* Kernel::start_target(const Key& k) {
@@ -72,26 +88,16 @@ inline constexpr std::uint32_t min(std::uint32_t a, std::uint32_t b) { return a 
                             std::uint16_t key_info, const Key& k3) {
   if (landed != 0) platform_.copy(to, to.rcv.buf, from, m.str, landed);
   if (four_bytes(to.rcv.r) != 0) {   // a receiver that takes no keys is common: skip them
-    const Key k0 = from.regs[m.k[0]], k1 = from.regs[m.k[1]], k2 = from.regs[m.k[2]];
-    to.regs.write_unchecked(to.rcv.r[0], k0);
-    to.regs.write_unchecked(to.rcv.r[1], k1);
-    to.regs.write_unchecked(to.rcv.r[2], k2);
-    to.regs.write_unchecked(to.rcv.r[3], k3);
-    to.regs.revoid();
+    // Only the keys it takes (a receive register 0 discards); `from` is never `to`, so no
+    // write changes a key still to be read.
+    if (to.rcv.r[0] != 0) to.regs.write_unchecked(to.rcv.r[0], from.regs[m.k[0]]);
+    if (to.rcv.r[1] != 0) to.regs.write_unchecked(to.rcv.r[1], from.regs[m.k[1]]);
+    if (to.rcv.r[2] != 0) to.regs.write_unchecked(to.rcv.r[2], from.regs[m.k[2]]);
+    if (to.rcv.r[3] != 0) to.regs.write_unchecked(to.rcv.r[3], k3);
   }
-  // The recipient copies its Result out with 16-byte loads as soon as it runs; three
-  // 16-byte stores let those loads be forwarded from the store buffer, where narrower
-  // stores would make each of them wait.
-  using Pair = std::uint64_t __attribute__((vector_size(16), aligned(1)));
-  static_assert(sizeof(Result) == 3 * sizeof(Pair) && offsetof(Result, sent) == 4 &&
-                    offsetof(Result, landed) == 8 && offsetof(Result, w) == 16,
-                "Result is written as three 16-byte words");
   const std::uint64_t head = static_cast<std::uint64_t>(Status::Ok) |
                              std::uint64_t{key_info} << 16 | std::uint64_t{m.len} << 32;
-  auto* out = reinterpret_cast<Pair*>(&to.result);
-  out[0] = Pair{head, landed};
-  out[1] = Pair{m.w[0], m.w[1]};
-  out[2] = Pair{m.w[2], m.w[3]};
+  fastpath::write_result(to.result, head, landed, m.w);
 }
 
 // A Return whose message failed a check: the recipient is still resumed, with the words
@@ -115,8 +121,10 @@ inline void Kernel::deliver_status(Domain& to, const Message& m, std::uint16_t k
     const Key& key = me.regs[kr];   // the invoker's registers do not change before the commit
     if (Status s = check_source(me, m); s != Status::Ok) [[unlikely]]
       return finish(me, Op::Call, kr, key, s, m.len);
-    if (key.kind != KeyKind::Start) [[unlikely]]
+    if (key.kind != KeyKind::Start) [[unlikely]] {
+      if (key.kind == KeyKind::Number && key.object < number_count_) return call_number(me, kr, key, m);
       return call_slow(me, kr, key, m, rcv);
+    }
     Domain* to = start_target(key);
     if (to == nullptr) [[unlikely]]
       return finish(me, Op::Call, kr, key, Status::Void, m.len);
@@ -130,6 +138,18 @@ inline void Kernel::deliver_status(Domain& to, const Message& m, std::uint16_t k
 
     return commit_call(me, *to, kr, key, m, rcv, landed);   // nothing after this can fail
   }
+}
+
+// A Call on a number key, the null system call: answered at once with its four words,
+// as Kernel::kernel_object would (every other field 0), without leaving the fast path.
+[[gnu::always_inline]] inline const Result& Kernel::call_number(Domain& me, std::uint8_t kr,
+                                                                const Key& key,
+                                                                const Message& m) {
+  fastpath::write_result(me.result, static_cast<std::uint64_t>(Status::Ok), 0,
+                         numbers_[key.object].w);
+  record(EventKind::Call, me, kr, key, Status::Ok, m.len, 0);
+  if (me.restarted_from != kNoDomain) [[unlikely]] pass_on_restart(me);
+  return me.result;
 }
 
 // The commit of a Call on a start key or (a coroutine call) on a resume key: deliver with

@@ -87,24 +87,30 @@ std::uint64_t translate(std::uint64_t root, std::uint64_t va);
 
 // ---- CPU set-up -------------------------------------------------------------------------
 void cpu_init();                  // GDT, TSS, IDT, syscall MSRs, SSE, page globals
-void set_kernel_stack(std::uint64_t top);   // TSS.rsp0 and the syscall entry's stack
+struct [[gnu::packed]] Tss {
+  std::uint32_t reserved0;
+  std::uint64_t rsp0, rsp1, rsp2;
+  std::uint64_t reserved1;
+  std::uint64_t ist[7];
+  std::uint64_t reserved2;
+  std::uint16_t reserved3;
+  std::uint16_t iomap_base;
+};
+static_assert(sizeof(Tss) == 104);
+extern Tss tss asm("eros_tss");   // boot.S's syscall entry takes its stack from rsp0 too
+// TSS.rsp0: the stack of interrupts and exceptions from ring 3, and of the syscall entry.
+inline void set_kernel_stack(std::uint64_t top) { tss.rsp0 = top; }
 
 // ---- domains on this machine ------------------------------------------------------------
-struct Context {
-  std::uint64_t rsp = 0;          // saved kernel stack pointer while switched away
-  std::uint64_t kstack_top = 0;
-  std::uint64_t root = 0;         // CR3 of its space
-};
-extern Context contexts[kMaxDomains + 1];
+inline constexpr Context* contexts = X86Platform::contexts;   // kMaxDomains + 1 of them
 extern std::uint64_t space_roots[kMaxSpaces];
 extern Kernel* kernel;
 extern DomainId current;
+extern Domain* current_domain;      // the running domain's object (kernel->domain(current))
 extern std::uint64_t scheduler_rsp;
 
 extern std::uint64_t activations;   // every activate(): a switch happened
 extern std::uint64_t traps;         // every system call: the watchdog's sign of progress
-// Make `to` the running domain's context (stack for traps, CR3), before the stack switch.
-void activate(DomainId to);
 // Prepare a never-run domain to enter ring 3 at `entry` with three arguments.
 void prepare_domain(DomainId d, std::uint64_t root, std::uint64_t entry, std::uint64_t user_rsp,
                     std::uint64_t a0, std::uint64_t a1, std::uint64_t a2);
@@ -112,15 +118,25 @@ void prepare_domain(DomainId d, std::uint64_t root, std::uint64_t entry, std::ui
 // page-mapping object); root 0: it runs in whatever space is loaded.
 void prepare_kernel_domain(DomainId d, void (*entry)());
 // ---- vector state (x87, SSE: FXSAVE format), per domain --------------------------------
-// The registers always hold the state of `vector_owner` (the domain that ran last), or the
-// initial state when it is kNoDomain. Switching to another domain saves the owner's state
-// only when it is not in its initial state (the owner touched it), and restores the
-// incoming domain's only when it has a saved one: between domains that never touched it,
-// a switch costs one check and no FXSAVE/FXRSTOR. Eager, never a lazy #NM.
+// The registers hold the state of `vector_owner` (CR0.TS clear), or the initial state
+// when it is kNoDomain (CR0.TS set: a domain's first vector instruction raises #NM, which
+// makes it the owner). Switching to another domain saves the owner's state only when it is
+// not initial, and restores the incoming domain's only when it has a saved one, at once
+// (#NM only detects a first use; no domain ever runs with another's values in the
+// registers): between domains that never touch them, a switch costs one test.
 extern DomainId vector_owner;
+extern bool vector_saved[kMaxDomains + 1];   // the domain's state is put away, not initial
+extern std::uint32_t vector_images;          // how many domains' states are put away
 extern std::uint64_t vector_saves, vector_restores;
 void vector_reset();                  // a new scenario: no domain has state; registers init
-void vector_switch(DomainId to);      // before `to` runs (a switch, or back to itself)
+void vector_switch_slow(DomainId to);
+// Before `to` runs (a switch, or back to itself after the kernel's copy). Nothing to do
+// unless a domain's state is in the registers or `to` has one put away.
+inline void vector_switch(DomainId to) {
+  if ((vector_owner | vector_images) == 0) [[likely]] return;   // no domain has any
+  vector_switch_slow(to);
+}
+void vector_first_use(DomainId d);    // #NM from ring 3: the running domain's first use
 void vector_kernel_begin();           // the kernel's copy is about to use XMM registers
 void vector_kernel_end();             // ... and is done: registers back to the initial state
 
@@ -154,7 +170,6 @@ void deliver_fault(Domain& me, std::uint64_t vector, std::uint64_t error, std::u
 }  // namespace eros::x86
 
 extern "C" {
-void eros_switch(std::uint64_t* save_rsp, std::uint64_t new_rsp);
 [[noreturn]] void eros_pager_main();
 bool eros_vector_clean();
 void eros_timer_stub();
@@ -163,5 +178,4 @@ extern std::uint64_t boot_pdpt_dm[512];
 void eros_vector_zero();
 void eros_enter_user();
 void eros_syscall_entry();
-extern std::uint64_t eros_kstack_top;
 }

@@ -180,72 +180,151 @@ eros_multiboot_magic: .quad 0
         .global eros_multiboot2_copy
         .balign 8
 eros_multiboot2_copy: .skip MB2_INFO_MAX
-        .global eros_user_rsp, eros_kstack_top
+        .global eros_user_rsp
 eros_user_rsp:   .quad 0
-eros_kstack_top: .quad 0
+#define KSTACK_TOP (eros_tss + 4)      // TSS.rsp0: the running domain's kernel stack
 
         .text
-// ---- syscall: rax = op, rdi = key register, rsi = &Message, rdx = &ReceiveDesc,
-// r10 = &Result. Everything but rax, rcx and r11 is preserved for the domain.
+// ---- syscall: two forms of one trap (arch/x86_64/user_trap.hpp) -------------------------
+// Registers (rax = 0x10 | op): dil = key register, rsi rdx r10 r8 = w0..w3,
+//   r9 = k[0..3] | len << 32, r12 = str, r13 = receive buffer, r14 = limit | r[0..3] << 32.
+//   Returns rax = status | key_info << 16 | sent << 32, rdi = landed, rsi rdx r10 r8 =
+//   w0..w3; every other register but rcx and r11 is kept.
+// Pointers (rax = op, 0..2; 3 is the exit trap): rdi = key register, rsi = &Message,
+//   rdx = &ReceiveDesc, r10 = &Result; everything but rax (0), rcx and r11 is kept. The
+//   structures are read and the result written directly, in ring 0: every lower-half page
+//   is a user page, so after a range check a supervisor access reaches exactly what the
+//   domain may (CR0.WP: a read-only page faults on a write too). A fault on one of these
+//   accesses is not the kernel's: eros_exception sends it to the fixup (eros_uaccess_*).
+// Both forms build the same frame, the Message and ReceiveDesc as the core reads them,
+// then call eros_trap_ops[op](key, &message), which returns the invoker's Result.
         .global eros_syscall_entry
 eros_syscall_entry:
         movq    %rsp, eros_user_rsp(%rip)
-        movq    eros_kstack_top(%rip), %rsp
+        movq    KSTACK_TOP(%rip), %rsp
         pushq   eros_user_rsp(%rip)
         pushq   %rcx
-        pushq   %r11
-        pushq   %rdi
-        pushq   %rsi
-        pushq   %rdx
-        pushq   %r10
-        pushq   %r8
-        pushq   %r9
+        pushq   %r11                    // rcx and r11 are scratch from here on
+        leaq    -0x10(%rax), %rcx
+        cmpq    $2, %rcx
+        ja      syscall_pointers
         pushq   %rax                    // keeps the stack 16-byte aligned at the call
-        movq    %r10, %r8
-        movq    %rdx, %rcx
-        movq    %rsi, %rdx
-        movq    %rdi, %rsi
-        movq    %rax, %rdi
-        call    eros_syscall
-        popq    %rax
-        popq    %r9
-        popq    %r8
-        popq    %r10
-        popq    %rdx
-        popq    %rsi
+        pushq   %r14                    // ReceiveDesc: limit | r[0..3] << 32
+        pushq   %r13                    //              buffer
+        pushq   %r12                    // Message: str
+        pushq   %r9                     //          k[0..3] | len << 32
+        pushq   %r8                     //          w3
+        pushq   %r10                    //          w2
+        pushq   %rdx                    //          w1
+        pushq   %rsi                    //          w0
+        movq    %rsp, %rsi
+        call    *eros_trap_ops(, %rcx, 8)
+        movq    8(%rax), %rdi
+        movq    16(%rax), %rsi
+        movq    24(%rax), %rdx
+        movq    32(%rax), %r10
+        movq    40(%rax), %r8
+        movq    (%rax), %rax
+        movq    32(%rsp), %r9
+        addq    $72, %rsp
+        popq    %r11
+        popq    %rcx
+        popq    %rsp
+        sysretq
+
+// The frame of the pointer form, below rsp, rcx, r11: rax, the caller's r9 r8 r10 rdx rsi
+// rdi (kept), then the Message and ReceiveDesc read from its pointers.
+#define PF_KEPT 80                      // kstack_top - PF_KEPT: the kept rdi, rsi, ...
+#define PF_R10 88                       // after the eight pushes of the structures
+syscall_pointers:
+        pushq   %rax
+        pushq   %r9
+        pushq   %r8
+        pushq   %r10
+        pushq   %rdx
+        pushq   %rsi
+        pushq   %rdi                    // 10 pushes: 8 more keep it 16-byte aligned
+        cmpq    $2, %rax
+        ja      syscall_irregular       // the exit trap, or no such operation
+        cmpq    $255, %rdi              // a key register beyond 255 is 255 (BadRegister)
+        jbe     1f
+        movl    $255, %edi
+1:
+        movq    %rsi, %rcx
+        orq     %rdx, %rcx
+        orq     %r10, %rcx
+        shrq    $47, %rcx               // all three below the non-canonical hole?
+        jnz     syscall_irregular
+        .global eros_uaccess_in, eros_uaccess_in_end
+eros_uaccess_in:
+        orb     $0, (%r10)              // the Result writable: changes nothing
+        orb     $0, 47(%r10)
+        pushq   8(%rdx)
+        pushq   (%rdx)
+        pushq   40(%rsi)
+        pushq   32(%rsi)
+        pushq   24(%rsi)
+        pushq   16(%rsi)
+        pushq   8(%rsi)
+        pushq   (%rsi)
+eros_uaccess_in_end:
+        movq    %rsp, %rsi
+        call    *eros_trap_ops(, %rax, 8)
+        movq    PF_R10(%rsp), %rcx
+        .global eros_uaccess_out, eros_uaccess_out_end
+eros_uaccess_out:                       // probed writable at entry; a fault skips the rest
+        movq    (%rax), %r11
+        movq    %r11, (%rcx)
+        movq    8(%rax), %r11
+        movq    %r11, 8(%rcx)
+        movq    16(%rax), %r11
+        movq    %r11, 16(%rcx)
+        movq    24(%rax), %r11
+        movq    %r11, 24(%rcx)
+        movq    32(%rax), %r11
+        movq    %r11, 32(%rcx)
+        movq    40(%rax), %r11
+        movq    %r11, 40(%rcx)
+eros_uaccess_out_end:
+        .global eros_uaccess_out_fault
+eros_uaccess_out_fault:
+        addq    $64, %rsp
+syscall_pointers_exit:
         popq    %rdi
+        popq    %rsi
+        popq    %rdx
+        popq    %r10
+        popq    %r8
+        popq    %r9
+        addq    $8, %rsp
         popq    %r11
         popq    %rcx
         popq    %rsp
         xorl    %eax, %eax
         sysretq
 
-// void eros_switch(uint64_t* save_rsp, uint64_t new_rsp): the kernel-stack switch.
-        .global eros_switch
-eros_switch:
-        pushq   %rbp
-        pushq   %rbx
-        pushq   %r12
-        pushq   %r13
-        pushq   %r14
-        pushq   %r15
-        movq    %rsp, (%rdi)
-        movq    %rsi, %rsp
-        popq    %r15
-        popq    %r14
-        popq    %r13
-        popq    %r12
-        popq    %rbx
-        popq    %rbp
-        ret
+// A refused trap: a pointer outside the user half or a fault on one of the accesses above
+// (the fixup comes here with any number of the eight pushes done), the exit trap, or no
+// such operation. eros_syscall_irregular(op, frame) halts, or tells the keeper; when the
+// domain is resumed the trap returns having done nothing.
+        .global eros_uaccess_in_fault
+eros_uaccess_in_fault:
+syscall_irregular:
+        movq    KSTACK_TOP(%rip), %rsp
+        subq    $PF_KEPT, %rsp          // the six kept registers (none of the eight pushes)
+        movq    %rax, %rdi
+        movq    %rsp, %rsi
+        call    eros_syscall_irregular
+        jmp     syscall_pointers_exit
 
-// A new domain's kernel stack "returns" here from eros_switch, with its iret frame above:
-// r12 = program, r13 = data area, r14 = parameter become the runtime's arguments.
+// A new domain's kernel stack "returns" here from switch_stack (platform_impl.hpp), with
+// the program, its data area and its parameter, then its iret frame, above: they become
+// the runtime's arguments.
         .global eros_enter_user
 eros_enter_user:
-        movq    %r12, %rdi
-        movq    %r13, %rsi
-        movq    %r14, %rdx
+        popq    %rdi
+        popq    %rsi
+        popq    %rdx
         xorl    %eax, %eax
         xorl    %ebx, %ebx
         xorl    %ecx, %ecx

@@ -8,6 +8,9 @@ extern "C" {
 extern std::uint64_t boot_pml4[512];
 extern std::uint64_t boot_pd[512];
 extern const std::uint64_t eros_exception_stubs[32];
+// boot.S: the trap's accesses to a domain's structures, and where a fault on them goes.
+extern const char eros_uaccess_in[], eros_uaccess_in_end[], eros_uaccess_in_fault[];
+extern const char eros_uaccess_out[], eros_uaccess_out_end[], eros_uaccess_out_fault[];
 }
 
 namespace eros::x86 {
@@ -200,17 +203,6 @@ std::uint64_t translate(std::uint64_t root, std::uint64_t va) {
 // ---- GDT, TSS, IDT, syscall --------------------------------------------------------------
 namespace {
 
-struct [[gnu::packed]] Tss {
-  std::uint32_t reserved0;
-  std::uint64_t rsp0, rsp1, rsp2;
-  std::uint64_t reserved1;
-  std::uint64_t ist[7];
-  std::uint64_t reserved2;
-  std::uint16_t reserved3;
-  std::uint16_t iomap_base;
-};
-static_assert(sizeof(Tss) == 104);
-
 struct [[gnu::packed]] DescriptorPointer {
   std::uint16_t limit;
   std::uint64_t base;
@@ -224,7 +216,6 @@ struct Gate {
 };
 static_assert(sizeof(Gate) == 16);
 
-alignas(16) Tss tss;
 alignas(16) std::uint64_t gdt[7] = {
     0,
     0x00AF9A000000FFFF,   // 0x08 kernel code, 64-bit
@@ -240,10 +231,7 @@ constexpr std::uint32_t kEfer = 0xC0000080, kStar = 0xC0000081, kLstar = 0xC0000
 
 }  // namespace
 
-void set_kernel_stack(std::uint64_t top) {
-  tss.rsp0 = top;
-  eros_kstack_top = top;
-}
+alignas(16) Tss tss;
 
 void cpu_init() {
   // TSS descriptor; no I/O bitmap, so in/out from ring 3 fault.
@@ -418,6 +406,26 @@ extern "C" void eros_exception(TrapFrame* f) {
   if (f->vector == 32) {   // the LAPIC timer: only ever taken in ring 3 (the kernel runs with IF clear)
     lapic_eoi();
     if (user && kernel != nullptr && current != eros::kNoDomain) timer_interrupt();
+    return;
+  }
+  if (!user) {
+    // A fault of the trap's own access to the domain's structures (boot.S, the pointer
+    // form): the domain's, not the kernel's. Its fixup refuses the trap (or, on the way
+    // out, leaves the result unwritten).
+    const auto rip = f->rip;
+    if (rip >= reinterpret_cast<std::uint64_t>(eros_uaccess_in) &&
+        rip < reinterpret_cast<std::uint64_t>(eros_uaccess_in_end)) {
+      f->rip = reinterpret_cast<std::uint64_t>(eros_uaccess_in_fault);
+      return;
+    }
+    if (rip >= reinterpret_cast<std::uint64_t>(eros_uaccess_out) &&
+        rip < reinterpret_cast<std::uint64_t>(eros_uaccess_out_end)) {
+      f->rip = reinterpret_cast<std::uint64_t>(eros_uaccess_out_fault);
+      return;
+    }
+  }
+  if (user && f->vector == 7 && current != eros::kNoDomain) {
+    vector_first_use(current);   // CR0.TS: its first vector instruction, done again
     return;
   }
   if (user && kernel != nullptr && current != eros::kNoDomain) {

@@ -2,6 +2,7 @@
 // its own kernel stack: switch_to is a kernel-stack switch plus a CR3 load when the space
 // changes; the probes walk the domain's real page tables.
 #include "arch/x86_64/baremetal.hpp"
+#include "arch/x86_64/user/blob.hpp"
 #include "scenarios/scenarios.hpp"
 
 namespace eros {
@@ -10,10 +11,10 @@ static_assert(PlatformInterface<X86Platform>);
 
 namespace x86 {
 
-Context contexts[kMaxDomains + 1];
 std::uint64_t space_roots[kMaxSpaces];
 Kernel* kernel = nullptr;
 DomainId current = kNoDomain;
+Domain* current_domain = nullptr;
 std::uint64_t scheduler_rsp = 0;
 
 namespace {
@@ -22,30 +23,50 @@ std::uint64_t loaded_root = 0;
 }  // namespace
 
 // ---- vector state ---------------------------------------------------------------------
+// The registers hold the state of `vector_owner`, with CR0.TS clear; or, when it is
+// kNoDomain, the initial state with CR0.TS set, so that a domain's first vector
+// instruction raises #NM (vector_first_use) and makes it the owner. Between domains that
+// never touch the vector registers a switch thus costs one test and no instruction on
+// them; no domain ever runs with another's values in the registers, TS set or not.
 DomainId vector_owner = kNoDomain;
+bool vector_saved[kMaxDomains + 1];                           // its image is not initial
+std::uint32_t vector_images = 0;                              // how many are
 std::uint64_t vector_saves = 0, vector_restores = 0;
 
 namespace {
 alignas(16) std::uint8_t vector_area[kMaxDomains + 1][512];   // FXSAVE images
-bool vector_saved[kMaxDomains + 1];                           // its image is not initial
 alignas(16) std::uint8_t vector_init[512];                    // the initial state
 bool vector_kernel_dirty = false;   // the owner's state was not initial when the kernel copied
+DomainId vector_kernel_owner = kNoDomain;
 
 inline void fxsave(std::uint8_t* area) { asm volatile("fxsave64 %0" : "=m"(*reinterpret_cast<std::uint8_t(*)[512]>(area))); }
 inline void fxrstor(const std::uint8_t* area) {
   asm volatile("fxrstor64 %0" : : "m"(*reinterpret_cast<const std::uint8_t(*)[512]>(area)));
 }
+inline void clear_ts() { asm volatile("clts" ::: "memory"); }
+inline void set_ts() {
+  std::uint64_t cr0;
+  asm volatile("mov %%cr0, %0" : "=r"(cr0));
+  asm volatile("mov %0, %%cr0" : : "r"(cr0 | 8) : "memory");
+}
+
+inline void set_saved(DomainId d, bool saved) {
+  vector_images = vector_images - vector_saved[d] + saved;
+  vector_saved[d] = saved;
+}
 
 // Puts away what the registers hold: the owner's state when not initial. True when the
-// registers are (still) in the initial state.
+// registers are (still) in the initial state. The owner is then none; TS is left clear.
 inline bool vector_put_away() {
   if (vector_owner == kNoDomain) return true;
+  const DomainId owner = vector_owner;
+  vector_owner = kNoDomain;
   if (eros_vector_clean()) {
-    vector_saved[vector_owner] = false;
+    set_saved(owner, false);
     return true;
   }
-  fxsave(vector_area[vector_owner]);
-  vector_saved[vector_owner] = true;
+  fxsave(vector_area[owner]);
+  set_saved(owner, true);
   ++vector_saves;
   return false;
 }
@@ -58,54 +79,80 @@ void vector_reset() {
   vector_init[24] = 0x80;  // MXCSR 0x1F80
   vector_init[25] = 0x1F;
   for (bool& s : vector_saved) s = false;
+  vector_images = 0;
   vector_owner = kNoDomain;
   vector_saves = vector_restores = 0;
+  clear_ts();
   fxrstor(vector_init);
+  set_ts();
 }
 
-void vector_switch(DomainId to) {
-  if (to == vector_owner) [[likely]] return;
+void vector_switch_slow(DomainId to) {
+  if (to == vector_owner || (vector_owner == kNoDomain && !vector_saved[to])) return;
   const bool initial = vector_put_away();
   if (vector_saved[to]) {
+    clear_ts();
     fxrstor(vector_area[to]);
     ++vector_restores;
-  } else if (!initial) {
-    fxrstor(vector_init);
+    vector_owner = to;
+    return;
   }
-  vector_owner = to;
+  if (!initial) fxrstor(vector_init);
+  set_ts();
 }
 
+void vector_first_use(DomainId d) {
+  clear_ts();   // the registers are in the initial state: now d's
+  vector_owner = d;
+}
+
+// The kernel's copy leaves the invoker's vector state as it found it: put away when not
+// initial, given back after (so no trap has to check for it on its way out).
 void vector_kernel_begin() {
+  vector_kernel_owner = vector_owner;
   vector_kernel_dirty = !vector_put_away();
-  vector_owner = kNoDomain;
+  clear_ts();
 }
 
 void vector_kernel_end() {
   if (vector_kernel_dirty) {
-    fxrstor(vector_init);   // MXCSR and x87 too
-  } else {
-    eros_vector_zero();     // only XMM registers were touched by the copy
+    fxrstor(vector_area[vector_kernel_owner]);
+    ++vector_restores;
+    vector_owner = vector_kernel_owner;
+    return;
   }
+  eros_vector_zero();   // only XMM registers were touched by the copy
+  set_ts();
 }
 
 std::uint64_t activations = 0;
 std::uint64_t traps = 0;
 
-void activate(DomainId to) {
+}  // namespace x86
+
+x86::Context X86Platform::contexts[x86::kMaxDomains + 1];
+
+void X86Platform::activate(DomainId to) noexcept {
+  using namespace x86;
   ++activations;
   current = to;
   const Context& c = contexts[to];
-  if (c.root != 0) vector_switch(to);   // the kernel's own domain (root 0) has none
+  current_domain = c.domain;
   set_kernel_stack(c.kstack_top);
-  if (c.root != 0 && c.root != loaded_root) {
+  if (c.root == 0) return;   // the kernel's own domain: no space, no vector state
+  if (c.root != loaded_root) {
     loaded_root = c.root;
     write_cr3(c.root);
   }
+  vector_switch(to);
 }
+
+namespace x86 {
 
 void prepare_domain(DomainId d, std::uint64_t root, std::uint64_t entry, std::uint64_t user_rsp,
                     std::uint64_t a0, std::uint64_t a1, std::uint64_t a2) {
   Context& c = contexts[d];
+  c.domain = &kernel->domain(d);
   c.root = root;
   c.kstack_top = reinterpret_cast<std::uint64_t>(kernel_stacks[d] + kKernelStackBytes);
   auto* sp = reinterpret_cast<std::uint64_t*>(c.kstack_top);
@@ -114,24 +161,21 @@ void prepare_domain(DomainId d, std::uint64_t root, std::uint64_t entry, std::ui
   *--sp = 0x202;                     // IF set: the timer interrupts ring 3
   *--sp = kUserCode;
   *--sp = entry;
-  *--sp = reinterpret_cast<std::uint64_t>(&eros_enter_user);   // eros_switch returns here
-  *--sp = 0;                         // rbp
-  *--sp = 0;                         // rbx
-  *--sp = a0;                        // r12
-  *--sp = a1;                        // r13
-  *--sp = a2;                        // r14
-  *--sp = 0;                         // r15
+  *--sp = a2;                        // eros_enter_user's arguments for the runtime
+  *--sp = a1;
+  *--sp = a0;
+  *--sp = reinterpret_cast<std::uint64_t>(&eros_enter_user);   // switch_stack resumes here
   c.rsp = reinterpret_cast<std::uint64_t>(sp);
 }
 
 void prepare_kernel_domain(DomainId d, void (*entry)()) {
   Context& c = contexts[d];
+  c.domain = &kernel->domain(d);
   c.root = 0;
   c.kstack_top = reinterpret_cast<std::uint64_t>(kernel_stacks[d] + kKernelStackBytes);
   auto* sp = reinterpret_cast<std::uint64_t*>(c.kstack_top);
   *--sp = 0;                         // as if called: rsp + 8 is 16-byte aligned at entry
-  *--sp = reinterpret_cast<std::uint64_t>(entry);   // eros_switch returns here
-  for (int i = 0; i < 6; ++i) *--sp = 0;            // rbp, rbx, r12..r15
+  *--sp = reinterpret_cast<std::uint64_t>(entry);   // switch_stack resumes here
   c.rsp = reinterpret_cast<std::uint64_t>(sp);
 }
 
@@ -198,7 +242,7 @@ void timer_interrupt() {
     put_dec(kWatchdogTicks);
     put(" ticks with no invocation anywhere: scenario stopped\n");
     scenario_stopped = true;
-    eros_switch(&contexts[me].rsp, scheduler_rsp);   // never resumed
+    switch_stack(&contexts[me].rsp, scheduler_rsp);   // never resumed
   }
   if (!whole_slice) {
     tick_domain = me;
@@ -210,10 +254,10 @@ void timer_interrupt() {
   if (next == kNoDomain) return;   // nobody else: it runs on
   preempted_push(me);
   ++preemptions;
-  activate(next);
+  X86Platform::activate(next);
   tick_domain = next;
   tick_activations = activations;
-  eros_switch(&contexts[me].rsp, contexts[next].rsp);
+  switch_stack(&contexts[me].rsp, contexts[next].rsp);
   // Resumed: back to ring 3 where it was interrupted.
 }
 
@@ -222,8 +266,8 @@ void run_scheduler() {
     DomainId d = scenario_stopped ? kNoDomain : kernel->take_ready();
     if (d == kNoDomain && !scenario_stopped) d = preempted_pop();
     if (d == kNoDomain) break;
-    activate(d);
-    eros_switch(&scheduler_rsp, contexts[d].rsp);
+    X86Platform::activate(d);
+    switch_stack(&scheduler_rsp, contexts[d].rsp);
   }
   current = kNoDomain;
   loaded_root = kernel_root();
@@ -234,14 +278,9 @@ void run_scheduler() {
 
 // ---- the seam ----------------------------------------------------------------------------
 
-void X86Platform::switch_to(Domain& from, Domain& to) noexcept {
-  x86::activate(to.id);
-  eros_switch(&x86::contexts[from.id].rsp, x86::contexts[to.id].rsp);
-}
-
 void X86Platform::to_scheduler(Domain& from) noexcept {
   x86::current = kNoDomain;
-  eros_switch(&x86::contexts[from.id].rsp, x86::scheduler_rsp);
+  x86::switch_stack(&x86::contexts[from.id].rsp, x86::scheduler_rsp);
 }
 
 bool X86Platform::readable(const Domain& d, const void* p, std::uint32_t n) const noexcept {
@@ -265,62 +304,57 @@ void X86Platform::panic(const char* why) noexcept {
 
 // ---- the trap ------------------------------------------------------------------------------
 
+// The three operations, called by eros_syscall_entry (boot.S) through eros_trap_ops on the
+// running domain's kernel stack, with its CR3 loaded and the invocation's Message and
+// ReceiveDesc on that stack, one after the other; the key register is 0..255 (the pointer
+// form's larger ones made 255, the register form's is rdi's low byte). Each returns the
+// invoker's Result, which the entry hands back to it.
 namespace {
-
-// The trap's three arguments must be readable (message, receive descriptor) and writable
-// (result) by the domain. They are usually on its stack, in one page: then one walk for
-// write permission decides for all three (if that page is not writable, the result is not).
-bool trap_args_ok(std::uint64_t root, std::uint64_t um, std::uint64_t ur, std::uint64_t ures) {
-  using eros::Message, eros::ReceiveDesc, eros::Result;
-  const std::uint64_t lo = um < ur ? (um < ures ? um : ures) : (ur < ures ? ur : ures);
-  const std::uint64_t e1 = um + sizeof(Message), e2 = ur + sizeof(ReceiveDesc),
-                      e3 = ures + sizeof(Result);
-  const std::uint64_t hi = e1 > e2 ? (e1 > e3 ? e1 : e3) : (e2 > e3 ? e2 : e3);
-  if (e1 > um && e2 > ur && e3 > ures && (lo >> 12) == ((hi - 1) >> 12)) [[likely]]
-    return eros::x86::user_range_ok(root, lo, hi - lo, true);
-  return eros::x86::user_range_ok(root, um, sizeof(Message), false) &&
-         eros::x86::user_range_ok(root, ur, sizeof(ReceiveDesc), false) &&
-         eros::x86::user_range_ok(root, ures, sizeof(Result), true);
+eros::Domain& invoker() {
+  ++eros::x86::traps;
+  return *eros::x86::current_domain;
 }
-
+const eros::ReceiveDesc& receive_of(const eros::Message* m) {
+  return *reinterpret_cast<const eros::ReceiveDesc*>(m + 1);
+}
 }  // namespace
 
-// Called by eros_syscall_entry on the running domain's kernel stack, with its CR3 loaded.
-extern "C" void eros_syscall(std::uint64_t op, std::uint64_t key, const eros::Message* um,
-                             const eros::ReceiveDesc* ur, eros::Result* ures) {
+extern "C" const eros::Result* eros_trap_call(std::uint64_t key, const eros::Message* m) {
+  return &eros::x86::kernel->call(invoker(), static_cast<std::uint8_t>(key), *m, receive_of(m));
+}
+extern "C" const eros::Result* eros_trap_return(std::uint64_t key, const eros::Message* m) {
+  return &eros::x86::kernel->return_to(invoker(), static_cast<std::uint8_t>(key), *m,
+                                       receive_of(m));
+}
+extern "C" const eros::Result* eros_trap_send(std::uint64_t key, const eros::Message* m) {
+  return &eros::x86::kernel->send(invoker(), static_cast<std::uint8_t>(key), *m);
+}
+using TrapOp = const eros::Result* (*)(std::uint64_t, const eros::Message*);
+extern "C" const TrapOp eros_trap_ops[3] = {&eros_trap_call, &eros_trap_return, &eros_trap_send};
+static_assert(static_cast<int>(eros::Op::Call) == 0 && static_cast<int>(eros::Op::Return) == 1 &&
+              static_cast<int>(eros::Op::Send) == 2);
+
+// The pointer form's other traps (boot.S): the exit trap (op 3), an operation that does not
+// exist, or argument pointers the domain may not use (outside the user half, or an access
+// faulted: eros_exception sent it here). `kept` is the caller's rdi rsi rdx r10 r8 r9.
+extern "C" void eros_syscall_irregular(std::uint64_t op, const std::uint64_t* kept) {
   using namespace eros;
   Kernel& k = *x86::kernel;
   Domain& me = k.domain(x86::current);
   ++x86::traps;
-  if (op == 3) k.halt(me);   // the program returned (arch/x86_64/user/runtime.cpp)
-  const std::uint64_t root = x86::contexts[me.id].root;
-  if (op > 2 || !trap_args_ok(root, reinterpret_cast<std::uint64_t>(um),
-                              reinterpret_cast<std::uint64_t>(ur),
-                              reinterpret_cast<std::uint64_t>(ures))) [[unlikely]] {
-    x86::put("fault: d");
-    x86::put_dec(me.id);
-    x86::put(" bad trap: op ");
-    x86::put_dec(op);
-    x86::put(" message ");
-    x86::put_hex(reinterpret_cast<std::uint64_t>(um));
-    x86::put(" receive ");
-    x86::put_hex(reinterpret_cast<std::uint64_t>(ur));
-    x86::put(" result ");
-    x86::put_hex(reinterpret_cast<std::uint64_t>(ures));
-    x86::put('\n');
-    // Told to its keeper as a fault; resumed, the trap returns having done nothing.
-    x86::deliver_fault(me, scenarios::kFaultBadTrap, op, reinterpret_cast<std::uint64_t>(um), 0);
-    return;
-  }
-  const Message m = *um;
-  const ReceiveDesc r = *ur;
-  const std::uint8_t kr = key < 256 ? static_cast<std::uint8_t>(key) : 255;
-  const Result* res;
-  switch (static_cast<Op>(op)) {
-    case Op::Call: res = &k.call(me, kr, m, r); break;
-    case Op::Return: res = &k.return_to(me, kr, m, r); break;
-    default: res = &k.send(me, kr, m); break;
-  }
-  *ures = *res;
-  if (x86::vector_owner != me.id) [[unlikely]] x86::vector_switch(me.id);   // after a copy
+  if (op == x86::kTrapHalt) k.halt(me);   // the program returned (arch/x86_64/user/runtime.cpp)
+  const std::uint64_t um = kept[1], ur = kept[2], ures = kept[3];
+  x86::put("fault: d");
+  x86::put_dec(me.id);
+  x86::put(" bad trap: op ");
+  x86::put_dec(op);
+  x86::put(" message ");
+  x86::put_hex(um);
+  x86::put(" receive ");
+  x86::put_hex(ur);
+  x86::put(" result ");
+  x86::put_hex(ures);
+  x86::put('\n');
+  // Told to its keeper as a fault; resumed, the trap returns having done nothing.
+  x86::deliver_fault(me, scenarios::kFaultBadTrap, op, um, 0);
 }
