@@ -11,6 +11,11 @@ namespace eros::scenarios {
 void vector_server(std::byte* data, std::uint64_t param);
 void vector_client(std::byte* data, std::uint64_t param);
 void vector_snooper(std::byte* data, std::uint64_t param);
+// The same with the full YMM0-15 where the CPU has AVX (vector-avx): no domain sees
+// another's upper halves.
+void avx_server(std::byte* data, std::uint64_t param);
+void avx_client(std::byte* data, std::uint64_t param);
+void avx_snooper(std::byte* data, std::uint64_t param);
 
 // STREAM's four kernels in a ring-3 domain (scenarios/stream.hpp): arrays of
 // kStreamElements doubles (kStreamQuickElements with kQuickParam) after the first page of

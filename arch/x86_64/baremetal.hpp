@@ -58,7 +58,7 @@ inline std::uint64_t rdmsr(std::uint32_t msr) {
 }
 inline std::uint64_t read_cr2() { std::uint64_t v; asm volatile("mov %%cr2, %0" : "=r"(v)); return v; }
 inline std::uint64_t read_cr3() { std::uint64_t v; asm volatile("mov %%cr3, %0" : "=r"(v)); return v; }
-inline void write_cr3(std::uint64_t v) { asm volatile("mov %0, %%cr3" : : "r"(v) : "memory"); }
+// write_cr3: platform_impl.hpp
 
 // ---- console (COM1) -------------------------------------------------------------------
 void serial_init();
@@ -84,33 +84,40 @@ void map_page(std::uint64_t root, std::uint64_t va, std::uint64_t pa, std::uint6
 bool user_range_ok(std::uint64_t root, std::uint64_t va, std::uint64_t n, bool write);
 // Physical address of a user virtual address already checked by user_range_ok.
 std::uint64_t translate(std::uint64_t root, std::uint64_t va);
+// The one-page form of user_range_ok, a straight walk: the physical address of the page
+// holding va when it has P, U (and W when `write`) at every level, else kNoFrame; va must
+// be below kUserTop.
+inline constexpr std::uint64_t kNoFrame = ~0ull;
+std::uint64_t user_page(std::uint64_t root, std::uint64_t va, bool write);
+// Bumped by every change of a user page table (map_page, new_space_root): a remembered
+// answer of user_page (X86Platform's probes keep the last one per domain and access) is
+// reused only while it has not moved.
+extern std::uint64_t probe_generation;
+// The frame of the page holding va in d's space, which a probe found writable (the
+// remembered answer, else translate: pages of a longer range are not remembered).
+std::uint64_t dest_frame(const Domain& d, std::uint64_t va);
+
+// ---- strings ------------------------------------------------------------------------------
+// A string of at most kSmallString bytes is copied with general registers (platform.cpp):
+// no vector register is touched, so the domain's vector state stays where it is. A longer
+// one takes the copy family's SSE path (vcopy.cpp: vector_copy), which puts the invoker's
+// vector state away first.
+inline constexpr std::uint32_t kSmallString = 128;
+void vector_copy(const Domain& to, void* dst, const Domain& from, const void* src,
+                 std::uint32_t n);
 
 // ---- CPU set-up -------------------------------------------------------------------------
 void cpu_init();                  // GDT, TSS, IDT, syscall MSRs, SSE, page globals
-struct [[gnu::packed]] Tss {
-  std::uint32_t reserved0;
-  std::uint64_t rsp0, rsp1, rsp2;
-  std::uint64_t reserved1;
-  std::uint64_t ist[7];
-  std::uint64_t reserved2;
-  std::uint16_t reserved3;
-  std::uint16_t iomap_base;
-};
-static_assert(sizeof(Tss) == 104);
-extern Tss tss asm("eros_tss");   // boot.S's syscall entry takes its stack from rsp0 too
-// TSS.rsp0: the stack of interrupts and exceptions from ring 3, and of the syscall entry.
-inline void set_kernel_stack(std::uint64_t top) { tss.rsp0 = top; }
+// struct Tss, tss and set_kernel_stack: platform_impl.hpp (activate, inline, uses them)
 
 // ---- domains on this machine ------------------------------------------------------------
 inline constexpr Context* contexts = X86Platform::contexts;   // kMaxDomains + 1 of them
 extern std::uint64_t space_roots[kMaxSpaces];
-extern Kernel* kernel;
-extern DomainId current;
-extern Domain* current_domain;      // the running domain's object (kernel->domain(current))
+extern Kernel* kernel asm("eros_kernel");
+// current_domain, current_context, current_id(): platform_impl.hpp
 extern std::uint64_t scheduler_rsp;
 
-extern std::uint64_t activations;   // every activate(): a switch happened
-extern std::uint64_t traps;         // every system call: the watchdog's sign of progress
+extern std::uint64_t traps asm("eros_traps");   // every system call: the watchdog's sign of progress
 // Prepare a never-run domain to enter ring 3 at `entry` with three arguments.
 void prepare_domain(DomainId d, std::uint64_t root, std::uint64_t entry, std::uint64_t user_rsp,
                     std::uint64_t a0, std::uint64_t a1, std::uint64_t a2);
@@ -124,18 +131,19 @@ void prepare_kernel_domain(DomainId d, void (*entry)());
 // not initial, and restores the incoming domain's only when it has a saved one, at once
 // (#NM only detects a first use; no domain ever runs with another's values in the
 // registers): between domains that never touch them, a switch costs one test.
-extern DomainId vector_owner;
 extern bool vector_saved[kMaxDomains + 1];   // the domain's state is put away, not initial
-extern std::uint32_t vector_images;          // how many domains' states are put away
+enum class VectorSave : std::uint8_t { fxsave, xsave, xsaveopt };
+extern VectorSave vector_save_kind asm("eros_vector_save_kind");
+extern std::uint64_t vector_xcr0 asm("eros_vector_xcr0");   // 0 without XSAVE
+extern std::uint32_t vector_area_bytes;                       // a domain's image
+extern bool vector_xinuse asm("eros_vector_xinuse");          // XGETBV(1) reports XINUSE
+inline constexpr std::uint32_t kVectorAreaMax = 4096;         // XSAVE areas larger: AVX-512 off
+// CPUID: where the CPU has XSAVE, CR4.OSXSAVE and XCR0 = x87 | SSE | AVX (| AVX-512 state
+// when present and its area fits), saved with XSAVEOPT (XSAVE); else FXSAVE. Prints a line.
+void vector_cpu_init();
 extern std::uint64_t vector_saves, vector_restores;
 void vector_reset();                  // a new scenario: no domain has state; registers init
-void vector_switch_slow(DomainId to);
-// Before `to` runs (a switch, or back to itself after the kernel's copy). Nothing to do
-// unless a domain's state is in the registers or `to` has one put away.
-inline void vector_switch(DomainId to) {
-  if ((vector_owner | vector_images) == 0) [[likely]] return;   // no domain has any
-  vector_switch_slow(to);
-}
+// vector_switch (before a domain runs): platform_impl.hpp
 void vector_first_use(DomainId d);    // #NM from ring 3: the running domain's first use
 void vector_kernel_begin();           // the kernel's copy is about to use XMM registers
 void vector_kernel_end();             // ... and is done: registers back to the initial state

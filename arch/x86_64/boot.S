@@ -197,7 +197,8 @@ eros_user_rsp:   .quad 0
 //   domain may (CR0.WP: a read-only page faults on a write too). A fault on one of these
 //   accesses is not the kernel's: eros_exception sends it to the fixup (eros_uaccess_*).
 // Both forms build the same frame, the Message and ReceiveDesc as the core reads them,
-// then call eros_trap_ops[op](key, &message), which returns the invoker's Result.
+// then call eros_trap_call / _return / _send (key, &message), which return the invoker's
+// Result.
         .global eros_syscall_entry
 eros_syscall_entry:
         movq    %rsp, eros_user_rsp(%rip)
@@ -205,10 +206,10 @@ eros_syscall_entry:
         pushq   eros_user_rsp(%rip)
         pushq   %rcx
         pushq   %r11                    // rcx and r11 are scratch from here on
-        leaq    -0x10(%rax), %rcx
-        cmpq    $2, %rcx
-        ja      syscall_pointers
-        pushq   %rax                    // keeps the stack 16-byte aligned at the call
+        cmpq    $0x12, %rax
+        ja      syscall_pointers        // no such operation (the pointer form refuses it)
+        jmp     *syscall_forms(, %rax, 8)
+.macro SYSCALL_MESSAGE                  // the Message and ReceiveDesc, as the core reads them
         pushq   %r14                    // ReceiveDesc: limit | r[0..3] << 32
         pushq   %r13                    //              buffer
         pushq   %r12                    // Message: str
@@ -218,7 +219,8 @@ eros_syscall_entry:
         pushq   %rdx                    //          w1
         pushq   %rsi                    //          w0
         movq    %rsp, %rsi
-        call    *eros_trap_ops(, %rcx, 8)
+.endm
+.macro SYSCALL_RESULT                   // rax = the invoker's Result
         movq    8(%rax), %rdi
         movq    16(%rax), %rsi
         movq    24(%rax), %rdx
@@ -231,6 +233,33 @@ eros_syscall_entry:
         popq    %rcx
         popq    %rsp
         sysretq
+.endm
+syscall_return:
+        pushq   %rax                    // keeps the stack 16-byte aligned at the call
+        SYSCALL_MESSAGE
+        call    eros_trap_return
+        SYSCALL_RESULT
+syscall_send:
+        pushq   %rax
+        SYSCALL_MESSAGE
+        call    eros_trap_send
+        SYSCALL_RESULT
+
+        .section .rodata
+        .balign 8
+syscall_forms:                          // by rax: the pointer form's 0..15, then 0x10 | op
+        .rept 16
+        .quad syscall_pointers
+        .endr
+        .quad syscall_call, syscall_return, syscall_send
+        .text
+
+// A Call: every key kind, kernel objects too, goes through the core's Kernel::call.
+syscall_call:
+        pushq   %rax                    // keeps the stack 16-byte aligned at the call
+        SYSCALL_MESSAGE
+        call    eros_trap_call
+        SYSCALL_RESULT
 
 // The frame of the pointer form, below rsp, rcx, r11: rax, the caller's r9 r8 r10 rdx rsi
 // rdi (kept), then the Message and ReceiveDesc read from its pointers.
@@ -341,7 +370,9 @@ eros_enter_user:
 
 // ---- vector state ------------------------------------------------------------------
 // bool eros_vector_clean(void): are the vector registers in their initial state: XMM0-15
-// zero, MXCSR 0x1F80, x87 control word 0x37F and status word 0? Changes none of them.
+// zero, MXCSR 0x1F80, x87 control word 0x37F and status word 0, and with XSAVE the upper
+// halves of YMM0-15 zero (AVX) and the AVX-512 state initial (XINUSE)? Changes none of
+// them (clobbers rax, rcx, rdx).
         .global eros_vector_clean
 eros_vector_clean:
         subq    $24, %rsp
@@ -373,10 +404,26 @@ eros_vector_clean:
         movq    %xmm0, %rax
         psrldq  $8, %xmm0
         movq    %xmm0, %rdx
-        movdqu  8(%rsp), %xmm0
+        movdqu  8(%rsp), %xmm0          // (legacy SSE: YMM0's upper half left as it is)
         orq     %rdx, %rax
-        sete    %al
-        movzbl  %al, %eax
+        jnz     1f
+        // With XSAVE: the components beyond SSE that XCR0 enables must be initial too.
+        movq    eros_vector_xcr0(%rip), %rax
+        testb   $4, %al                 // AVX: the upper halves of YMM0-15 (their lower
+        jz      3f                      // halves are zero by now, so vptest sees the upper)
+        .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
+        vptest  %ymm\n, %ymm\n
+        jnz     1f
+        .endr
+        testb   $0xE0, %al              // AVX-512 (opmask, ZMM): known initial only
+        jz      3f                      // through XINUSE, else taken as not initial
+        cmpb    $0, eros_vector_xinuse(%rip)
+        je      1f
+        movl    $1, %ecx
+        xgetbv
+        testb   $0xE0, %al
+        jnz     1f
+3:      movl    $1, %eax
         addq    $24, %rsp
         ret
 1:      xorl    %eax, %eax

@@ -149,6 +149,7 @@ std::uint64_t new_space_root() {
   std::uint64_t root = alloc_frame();
   auto* pml4 = phys_to_virt<std::uint64_t>(root);
   for (int i = 256; i < 512; ++i) pml4[i] = boot_pml4[i];
+  ++probe_generation;   // a frame may be a root again, with other tables
   return root;
 }
 
@@ -160,6 +161,23 @@ void map_page(std::uint64_t root, std::uint64_t va, std::uint64_t pa, std::uint6
     table = phys_to_virt<std::uint64_t>(e & kAddrMask);
   }
   table[(va >> 12) & 511] = (pa & kAddrMask) | flags;
+  ++probe_generation;   // the tables changed: no earlier probe's result is reused
+}
+
+std::uint64_t probe_generation = 1;
+
+std::uint64_t user_page(std::uint64_t root, std::uint64_t va, bool write) {
+  const std::uint64_t need = kPresent | kUser | (write ? kWritable : 0);
+  const std::uint64_t e4 = phys_to_virt<const std::uint64_t>(root)[(va >> 39) & 511];
+  if ((e4 & need) != need) return kNoFrame;
+  const std::uint64_t e3 = phys_to_virt<const std::uint64_t>(e4 & kAddrMask)[(va >> 30) & 511];
+  if ((e3 & (need | kLarge)) != need) return kNoFrame;
+  const std::uint64_t e2 = phys_to_virt<const std::uint64_t>(e3 & kAddrMask)[(va >> 21) & 511];
+  if ((e2 & need) != need) return kNoFrame;
+  if ((e2 & kLarge) != 0) return (e2 & kAddrMask & ~0x1FFFFFull) | (va & 0x1FF000);
+  const std::uint64_t e1 = phys_to_virt<const std::uint64_t>(e2 & kAddrMask)[(va >> 12) & 511];
+  if ((e1 & need) != need) return kNoFrame;
+  return e1 & kAddrMask;
 }
 
 bool user_range_ok(std::uint64_t root, std::uint64_t va, std::uint64_t n, bool write) {
@@ -291,6 +309,8 @@ void cpu_init() {
   asm volatile("mov %%cr4, %0" : "=r"(cr4));
   cr4 |= (1u << 9) | (1u << 10);
   asm volatile("mov %0, %%cr4" : : "r"(cr4));
+  vector_cpu_init();   // XSAVE and AVX where present (CR4.OSXSAVE, XCR0)
+  asm volatile("mov %%cr4, %0" : "=r"(cr4));
 
   // Paging: drop the boot identity map, then make the kernel half global.
   boot_pml4[0] = 0;
@@ -405,7 +425,7 @@ extern "C" void eros_exception(TrapFrame* f) {
   const bool user = (f->cs & 3) == 3;
   if (f->vector == 32) {   // the LAPIC timer: only ever taken in ring 3 (the kernel runs with IF clear)
     lapic_eoi();
-    if (user && kernel != nullptr && current != eros::kNoDomain) timer_interrupt();
+    if (user && kernel != nullptr && current_id() != eros::kNoDomain) timer_interrupt();
     return;
   }
   if (!user) {
@@ -424,22 +444,22 @@ extern "C" void eros_exception(TrapFrame* f) {
       return;
     }
   }
-  if (user && f->vector == 7 && current != eros::kNoDomain) {
-    vector_first_use(current);   // CR0.TS: its first vector instruction, done again
+  if (user && f->vector == 7 && current_id() != eros::kNoDomain) {
+    vector_first_use(current_id());   // CR0.TS: its first vector instruction, done again
     return;
   }
-  if (user && kernel != nullptr && current != eros::kNoDomain) {
-    const eros::KeyKind keeper = kernel->domain(current).regs[eros::scenarios::kKeeperRegister].kind;
+  if (user && kernel != nullptr && current_id() != eros::kNoDomain) {
+    const eros::KeyKind keeper = kernel->domain(current_id()).regs[eros::scenarios::kKeeperRegister].kind;
     if (keeper == eros::KeyKind::Start || keeper == eros::KeyKind::Resume) {
       // A message to its keeper, not printed: the keeper decides. Resumed, iretq restarts
       // the faulting instruction.
-      deliver_fault(kernel->domain(current), f->vector, f->error,
+      deliver_fault(kernel->domain(current_id()), f->vector, f->error,
                     f->vector == 14 ? read_cr2() : f->rip, f->rip);
       return;
     }
   }
   put(user ? "fault: d" : "KERNEL FAULT: d");
-  put_dec(current);
+  put_dec(current_id());
   put(' ');
   put(exception_name(f->vector));
   put(" (vector ");
@@ -455,12 +475,12 @@ extern "C" void eros_exception(TrapFrame* f) {
     put_hex(read_cr2());
   }
   put('\n');
-  if (!user || kernel == nullptr || current == eros::kNoDomain) {
+  if (!user || kernel == nullptr || current_id() == eros::kNoDomain) {
     put("kernel panic: fault in the kernel\n");
     exit_qemu(2);
   }
   // No keeper: the Call on its keeper register records Void, and the domain is stopped
   // (every key to it becomes void); the others go on.
-  deliver_fault(kernel->domain(current), f->vector, f->error,
+  deliver_fault(kernel->domain(current_id()), f->vector, f->error,
                 f->vector == 14 ? read_cr2() : f->rip, f->rip);
 }

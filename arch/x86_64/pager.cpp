@@ -38,7 +38,7 @@ bool map_fresh(DomainId target, std::uint64_t va) {
 extern "C" [[noreturn]] void eros_pager_main() {
   using namespace eros;
   Kernel& k = *x86::kernel;
-  Domain& me = k.domain(x86::current);
+  Domain& me = k.domain(x86::current_id());
   constexpr std::uint8_t kCaller = 3;
   constexpr ReceiveDesc rcv{nullptr, 0, {0, 0, 0, kCaller}};
   const Result* r = &k.return_to(me, 0, Message{}, rcv);

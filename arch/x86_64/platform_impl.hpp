@@ -1,9 +1,9 @@
 // The bare-metal x86_64 platform, as the kernel core sees it.
 //
-// Inline here: the cycle counter and the kernel-stack switch (switch_to). Out of line, in
-// the bare-metal kernel (arch/x86_64/platform.cpp, vcopy.cpp): the rest of a switch
-// (activate: trap stack, CR3, vector state), the copy, and the probes, which walk the
-// domain's own 4-level page tables through the direct map (present, user, writable bits).
+// Inline here: the cycle counter and a switch (switch_to, activate: trap stack, CR3, the
+// vector-state test). Out of line, in the bare-metal kernel (arch/x86_64/platform.cpp,
+// vcopy.cpp): the copy, and the probes, which walk the domain's own 4-level page tables
+// through the direct map (present, user, writable bits).
 #pragma once
 #include <cstdint>
 
@@ -29,8 +29,9 @@ class X86Platform {
   bool writable(const Domain& d, void* p, std::uint32_t n) const noexcept;
   // The invoker (`from`) is the running domain, so its space is the one loaded: within one
   // space both ranges are reachable as they are; across spaces the destination is reached
-  // through the direct map, page by page. Out of line (arch/x86_64/vcopy.cpp), the only
-  // kernel code compiled with SSE: it puts the domain's vector state away first.
+  // through the direct map, page by page. Out of line (arch/x86_64/platform.cpp): short
+  // strings with general registers; longer ones through vcopy.cpp, the only kernel code
+  // compiled with SSE, which puts the domain's vector state away first.
   void copy(const Domain& to, void* dst, const Domain& from, const void* src,
             std::uint32_t n) noexcept;
   static std::uint64_t cycles() noexcept {
@@ -44,12 +45,49 @@ class X86Platform {
   static x86::Context contexts[];
   // Make `to` the running domain's context (stack for traps, CR3, vector state), before the
   // stack switch.
-  static void activate(DomainId to) noexcept;
+  static void activate(DomainId to) noexcept;   // inline, below
+  static void activate(DomainId to, x86::Context& c) noexcept;
 };
 
 using Platform = X86Platform;
 
 namespace x86 {
+// What activate (inline, below) changes: the rest of the bare-metal kernel's state is
+// declared in arch/x86_64/baremetal.hpp.
+struct [[gnu::packed]] Tss {
+  std::uint32_t reserved0;
+  std::uint64_t rsp0, rsp1, rsp2;
+  std::uint64_t reserved1;
+  std::uint64_t ist[7];
+  std::uint64_t reserved2;
+  std::uint16_t reserved3;
+  std::uint16_t iomap_base;
+};
+static_assert(sizeof(Tss) == 104);
+extern Tss tss asm("eros_tss");   // boot.S's syscall entry takes its stack from rsp0 too
+// TSS.rsp0: the stack of interrupts and exceptions from ring 3, and of the syscall entry.
+inline void set_kernel_stack(std::uint64_t top) { tss.rsp0 = top; }
+inline void write_cr3(std::uint64_t v) { asm volatile("mov %0, %%cr3" : : "r"(v) : "memory"); }
+
+extern std::uint64_t activations;   // every activate(): a switch happened
+// The running domain's object (null in the scheduler; boot.S reads it) and context.
+extern Domain* current_domain asm("eros_current_domain");
+extern Context* current_context;
+inline DomainId current_id() { return current_domain != nullptr ? current_domain->id : kNoDomain; }
+extern std::uint64_t loaded_root;   // the CR3 loaded
+
+// Vector state (arch/x86_64/baremetal.hpp, platform.cpp): the domain whose state the
+// registers hold, and how many domains have theirs put away.
+extern DomainId vector_owner;
+extern std::uint32_t vector_images;
+void vector_switch_slow(DomainId to);
+// Before `to` runs (a switch, or back to itself after the kernel's copy). Nothing to do
+// unless a domain's state is in the registers or `to` has one put away.
+inline void vector_switch(DomainId to) {
+  if ((vector_owner | vector_images) == 0) [[likely]] return;   // no domain has any
+  vector_switch_slow(to);
+}
+
 // The kernel-stack switch: pushes where to resume, leaves the stack pointer in *save and
 // continues the context whose stack pointer is `next` (suspended here, or prepared by
 // prepare_domain). Every register but rsp is clobbered, so the compiler keeps around it
@@ -69,10 +107,32 @@ namespace x86 {
 }
 }  // namespace x86
 
-// Suspend `from` and run `to`; inline, so that the invocation's own frame is the one kept.
+// Trap stack, CR3 (only when the space changes), vector state; inline in every switch.
+[[gnu::always_inline]] inline void X86Platform::activate(DomainId to, x86::Context& c) noexcept {
+  using namespace x86;
+  ++activations;
+  current_context = &c;
+  current_domain = c.domain;
+  set_kernel_stack(c.kstack_top);
+  if (c.root == 0) return;   // the kernel's own domain: no space, no vector state
+  if (c.root != loaded_root) {
+    loaded_root = c.root;
+    write_cr3(c.root);
+  }
+  vector_switch(to);
+}
+[[gnu::always_inline]] inline void X86Platform::activate(DomainId to) noexcept {
+  activate(to, contexts[to]);
+}
+
+// Suspend `from` (the running domain: its context is current_context) and run `to`;
+// inline, so that the invocation's own frame is the one kept.
 [[gnu::always_inline]] inline void X86Platform::switch_to(Domain& from, Domain& to) noexcept {
-  activate(to.id);
-  x86::switch_stack(&contexts[from.id].rsp, contexts[to.id].rsp);
+  (void)from;
+  x86::Context* const prev = x86::current_context;
+  x86::Context& next = contexts[to.id];
+  activate(to.id, next);
+  x86::switch_stack(&prev->rsp, next.rsp);
 }
 
 }  // namespace eros
