@@ -79,6 +79,9 @@ std::uint64_t alloc_frame();                      // zeroed; panics when out of 
 std::uint64_t frames_left();
 std::uint64_t kernel_root();                      // the kernel's own PML4 (physical)
 std::uint64_t new_space_root();                   // a PML4 sharing the kernel half
+// Drops every TLB entry, of every PCID, global ones too (a new scenario reuses the frames
+// and the tags of the last one).
+void tlb_flush_all();
 void map_page(std::uint64_t root, std::uint64_t va, std::uint64_t pa, std::uint64_t flags);
 // Does every page of [va, va+n) have P, U (and W when `write`) at every level? n > 0.
 bool user_range_ok(std::uint64_t root, std::uint64_t va, std::uint64_t n, bool write);

@@ -153,6 +153,13 @@ std::uint64_t new_space_root() {
   return root;
 }
 
+void tlb_flush_all() {
+  std::uint64_t cr4;
+  asm volatile("mov %%cr4, %0" : "=r"(cr4));
+  asm volatile("mov %0, %%cr4" : : "r"(cr4 & ~std::uint64_t{1u << 7}) : "memory");   // PGE off,
+  asm volatile("mov %0, %%cr4" : : "r"(cr4) : "memory");                            // on again
+}
+
 void map_page(std::uint64_t root, std::uint64_t va, std::uint64_t pa, std::uint64_t flags) {
   auto* table = phys_to_virt<std::uint64_t>(root);
   for (int shift = 39; shift > 12; shift -= 9) {
@@ -318,6 +325,16 @@ void cpu_init() {
   for (int i = 0; i < 512; ++i) boot_pd[i] |= kGlobal;
   cr4 |= 1u << 7;   // PGE
   asm volatile("mov %0, %%cr4" : : "r"(cr4) : "memory");
+  // PCID where the CPU has it (CPUID.1:ECX[17]): each space gets its own TLB tag, so a
+  // switch between spaces keeps both spaces' translations (CR3 bit 63: no flush). CR3's
+  // PCID is 0 here, as setting CR4.PCIDE requires.
+  std::uint32_t ecx1;
+  asm volatile("cpuid" : "=c"(ecx1) : "a"(1), "c"(0) : "rbx", "rdx");
+  if ((ecx1 >> 17) & 1) {
+    cr4 |= 1u << 17;   // PCIDE
+    asm volatile("mov %0, %%cr4" : : "r"(cr4) : "memory");
+    pcid_enabled = true;
+  }
 
   // syscall/sysret: kernel CS 0x08 (SS 0x10); sysret CS = 0x10 + 16, SS = 0x10 + 8.
   wrmsr(kEfer, rdmsr(kEfer) | 1);   // SCE

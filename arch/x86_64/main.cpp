@@ -120,6 +120,7 @@ bool setup(const scenarios::Scenario& s, const BlobHeader& blob) {
   kernel = new (kernel_storage) Kernel(platform, KernelMemory{domain_table, kMaxDomains + 1,
                                                               number_table, 64, trace_ring, 8192});
   if (s.spaces > kMaxSpaces || s.domain_count > kMaxDomains) return false;
+  tlb_flush_all();
   for (std::uint32_t sp = 0; sp < s.spaces; ++sp) {
     space_roots[sp] = new_space_root();
     map_user_image(space_roots[sp]);
@@ -310,6 +311,7 @@ void print_cpu() {
   for (int i = 0; i < 48; ++i) text[i] = reinterpret_cast<const char*>(brand)[i];
   put("cpu: ");
   put(text[0] != 0 ? text : "(no brand string)");
+  if (pcid_enabled) put(" (PCID on)");
   put('\n');
 }
 

@@ -18,6 +18,7 @@ Context* current_context = nullptr;
 std::uint64_t scheduler_rsp = 0;
 
 std::uint64_t loaded_root = 0;
+bool pcid_enabled = false;
 namespace {
 alignas(16) std::uint8_t kernel_stacks[kMaxDomains + 1][kKernelStackBytes];
 }  // namespace
@@ -216,6 +217,10 @@ void prepare_domain(DomainId d, std::uint64_t root, std::uint64_t entry, std::ui
   Context& c = contexts[d];
   c.domain = &kernel->domain(d);
   c.root = root;
+  c.cr3 = root;
+  if (pcid_enabled)   // the space's tag: its index + 1 (0 is the kernel's own tables)
+    for (std::uint64_t sp = 0; sp < kMaxSpaces; ++sp)
+      if (space_roots[sp] == root) c.cr3 = root | (sp + 1) | (std::uint64_t{1} << 63);
   c.kstack_top = reinterpret_cast<std::uint64_t>(kernel_stacks[d] + kKernelStackBytes);
   auto* sp = reinterpret_cast<std::uint64_t*>(c.kstack_top);
   *--sp = kUserData;                 // iretq frame: ss, rsp, rflags, cs, rip
@@ -234,6 +239,7 @@ void prepare_kernel_domain(DomainId d, void (*entry)()) {
   Context& c = contexts[d];
   c.domain = &kernel->domain(d);
   c.root = 0;
+  c.cr3 = 0;
   c.kstack_top = reinterpret_cast<std::uint64_t>(kernel_stacks[d] + kKernelStackBytes);
   auto* sp = reinterpret_cast<std::uint64_t*>(c.kstack_top);
   *--sp = 0;                         // as if called: rsp + 8 is 16-byte aligned at entry

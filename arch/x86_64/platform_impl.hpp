@@ -16,7 +16,9 @@ namespace x86 {
 struct Context {
   std::uint64_t rsp = 0;          // saved kernel stack pointer while switched away
   std::uint64_t kstack_top = 0;
-  std::uint64_t root = 0;         // CR3 of its space
+  std::uint64_t root = 0;         // its space's top page table (physical)
+  std::uint64_t cr3 = 0;          // what is loaded into CR3: root, and with PCID the
+                                  // space's tag and bit 63 (keep that tag's entries)
   Domain* domain = nullptr;       // the core's object
 };
 }  // namespace x86
@@ -74,7 +76,8 @@ extern std::uint64_t activations;   // every activate(): a switch happened
 extern Domain* current_domain asm("eros_current_domain");
 extern Context* current_context;
 inline DomainId current_id() { return current_domain != nullptr ? current_domain->id : kNoDomain; }
-extern std::uint64_t loaded_root;   // the CR3 loaded
+extern std::uint64_t loaded_root;   // the page table loaded (CR3 without its PCID bits)
+extern bool pcid_enabled;           // CR4.PCIDE: CR3 carries a space's tag
 
 // Vector state (arch/x86_64/baremetal.hpp, platform.cpp): the domain whose state the
 // registers hold, and how many domains have theirs put away.
@@ -117,7 +120,7 @@ inline void vector_switch(DomainId to) {
   if (c.root == 0) return;   // the kernel's own domain: no space, no vector state
   if (c.root != loaded_root) {
     loaded_root = c.root;
-    write_cr3(c.root);
+    write_cr3(c.cr3);
   }
   vector_switch(to);
 }
