@@ -128,10 +128,13 @@ def check(top, runner):
     want, got, ran = blocks(hosted), blocks(metal), runs(metal)
 
     bad_kernel = [l for l in metal.splitlines() if l.startswith(('KERNEL FAULT', 'kernel panic'))]
-    boot_ok = status == 0 and not bad_kernel and bool(want)
+    # QEMU's -kernel leaves VGA text mode: the screen console must have found it.
+    screen_ok = re.search(r'^screen: VGA text, 80 x 25 characters$', metal, re.M) is not None
+    boot_ok = status == 0 and not bad_kernel and bool(want) and screen_ok
     cases.append(('boot', boot_ok,
                   '' if boot_ok else f'boot.sh status {status} ({err}); '
-                  f'{len(want)} hosted scenarios; {bad_kernel}\n{metal[-4000:]}'))
+                  f'{len(want)} hosted scenarios; {bad_kernel}; screen line found: {screen_ok}\n'
+                  f'{metal[-4000:]}'))
 
     for name, trace in want.items():
         if name not in got:
@@ -229,6 +232,9 @@ def iso_main(top, runner):
             problems.append('no "all scenarios ran" line')
         if not re.search(loader, out, re.M):
             problems.append(f'no loader line matching {loader!r}')
+        # The kernel asks GRUB for a framebuffer (the screen console), under BIOS and UEFI.
+        if not re.search(r'^screen: framebuffer \d+x\d+x(24|32), \d+ x \d+ characters$', out, re.M):
+            problems.append('no "screen: framebuffer ..." line: GRUB passed no usable framebuffer')
         bad_kernel = [l for l in out.splitlines() if l.startswith(('KERNEL FAULT', 'kernel panic'))]
         if bad_kernel:
             problems.append(f'the kernel faulted: {bad_kernel}')
@@ -236,8 +242,9 @@ def iso_main(top, runner):
         if not want or (differ and traces_required):
             problems.append(f'traces not byte-identical to the hosted ones: {differ}')
         line = next((l for l in out.splitlines() if l.startswith('loader:')), '(no loader line)')
+        screen = next((l for l in out.splitlines() if l.startswith('screen:')), '(no screen line)')
         print(f'{firmware} ({option}): {"ok" if not problems else "FAILED"} in {seconds:.1f} s; '
-              f'{line}; {len(want) - len(differ)}/{len(want)} traces identical'
+              f'{line}; {screen}; {len(want) - len(differ)}/{len(want)} traces identical'
               + ('' if not differ or traces_required else f' (differ, not required: {differ})'))
         if problems:
             failed += 1
