@@ -28,17 +28,7 @@ void expect(bool ok) {
   if (!ok) user::call(kAlarm);
 }
 
-inline std::uint64_t ticks() {
-#if defined(__x86_64__)
-  return __builtin_ia32_rdtsc();
-#elif defined(__aarch64__)
-  std::uint64_t v;
-  asm volatile("isb; mrs %0, cntvct_el0" : "=r"(v));
-  return v;
-#else
-  return 0;
-#endif
-}
+inline std::uint64_t ticks() { return bench_ticks(); }   // scenarios/series.hpp
 
 // ---- programs ------------------------------------------------------------------------
 
@@ -537,11 +527,9 @@ constexpr bool quick(std::uint64_t param) { return (param & kQuickParam) != 0; }
 // Writes count, then `samples` round trips of a Call on register 1, then as many empty
 // timer pairs (the measurement's own cost). Register 1 holds a start key to a server, a
 // number key (the null system call) or the Yield key.
-void bench_client(std::byte* data, std::uint64_t param) {
-  auto* out = reinterpret_cast<std::uint64_t*>(data);
-  const std::uint64_t warmup = quick(param) ? kQuickWarmup : kWarmup;
-  const std::uint64_t samples = quick(param) ? kQuickSamples : kSamples;
-  for (std::uint64_t i = 0; i < warmup; ++i) user::call(kServer);
+// The timed part of a Call benchmark: `samples` round trips of a Call on register kServer,
+// then as many empty timer pairs (the measurement's own cost); out[0] = samples.
+void timed_calls(std::uint64_t* out, std::uint64_t samples) {
   for (std::uint64_t i = 0; i < samples; ++i) {
     const std::uint64_t t0 = ticks();
     user::call(kServer);
@@ -556,32 +544,24 @@ void bench_client(std::byte* data, std::uint64_t param) {
   }
   out[0] = samples;
 }
-// bench-number's client: bench_client's loops, its warm-up answers checked (on bare metal,
-// with the trace off, the kernel's own number entry answers them: boot.S, syscall_number;
-// the timed loop is bench_client's). A wrong one reports no samples: the benchmark fails.
+void bench_client(std::byte* data, std::uint64_t param) {
+  for (std::uint64_t i = 0, n = quick(param) ? kQuickWarmup : kWarmup; i < n; ++i)
+    user::call(kServer);
+  timed_calls(reinterpret_cast<std::uint64_t*>(data), quick(param) ? kQuickSamples : kSamples);
+}
+// bench-number's client: as bench_client, with every warm-up answer checked (the trace is
+// off, so a wrong answer would show nowhere else); a wrong one reports no samples, and the
+// benchmark fails.
 void bench_number_client(std::byte* data, std::uint64_t param) {
-  auto* out = reinterpret_cast<std::uint64_t*>(data);
-  const std::uint64_t warmup = quick(param) ? kQuickWarmup : kWarmup;
-  const std::uint64_t samples = quick(param) ? kQuickSamples : kSamples;
   bool right = true;
-  const auto check = [&right](const Result& r) {
+  for (std::uint64_t i = 0, n = quick(param) ? kQuickWarmup : kWarmup; i < n; ++i) {
+    const Result r = user::call(kServer);
     right = right && r.status == Status::Ok && r.key_info == 0 && r.sent == 0 &&
             r.landed == 0 && r.w[0] == 1 && r.w[1] == 2 && r.w[2] == 3 && r.w[3] == 4;
-  };
-  for (std::uint64_t i = 0; i < warmup; ++i) check(user::call(kServer));
-  for (std::uint64_t i = 0; i < samples; ++i) {
-    const std::uint64_t t0 = ticks();
-    user::call(kServer);
-    const std::uint64_t t1 = ticks();
-    out[1 + i] = t1 - t0;
   }
-  for (std::uint64_t i = 0; i < samples; ++i) {
-    const std::uint64_t t0 = ticks();
-    asm volatile("" ::: "memory");
-    const std::uint64_t t1 = ticks();
-    out[1 + samples + i] = t1 - t0;
-  }
-  out[0] = right ? samples : 0;
+  auto* out = reinterpret_cast<std::uint64_t*>(data);
+  timed_calls(out, quick(param) ? kQuickSamples : kSamples);
+  if (!right) out[0] = 0;
 }
 // The other domain of bench-yield: yields as often as the client does (one more), so
 // that whenever the client yields this one is ready, then ends.
