@@ -86,24 +86,24 @@ using CopyFn = void (*)(void*, const void*, std::size_t) noexcept;
 extern CopyFn large_path;
 extern CopyFn stream_path;   // streaming stores at the table's width (set_tuning)
 
+// Payloads up to kInlineMax in place; larger ones by `large`.
+[[gnu::always_inline]] inline void small_or(void* dst, const void* src, std::size_t n,
+                                            CopyFn large) noexcept {
+  if (n <= kInlineMax) {
+    small_copy(static_cast<unsigned char*>(dst), static_cast<const unsigned char*>(src), n);
+    return;
+  }
+  large(dst, src, n);
+}
+
 }  // namespace detail
 
 inline void hybrid(void* dst, const void* src, std::size_t n) noexcept {
-  if (n <= detail::kInlineMax) {
-    detail::small_copy(static_cast<unsigned char*>(dst),
-                       static_cast<const unsigned char*>(src), n);
-    return;
-  }
-  detail::large_path(dst, src, n);
+  detail::small_or(dst, src, n, detail::large_path);
 }
 
 inline void streaming(void* dst, const void* src, std::size_t n) noexcept {
-  if (n <= detail::kInlineMax) {
-    detail::small_copy(static_cast<unsigned char*>(dst),
-                       static_cast<const unsigned char*>(src), n);
-    return;
-  }
-  detail::stream_path(dst, src, n);
+  detail::small_or(dst, src, n, detail::stream_path);
 }
 
 }  // namespace eros::copy

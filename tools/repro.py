@@ -325,10 +325,11 @@ def derive_oneway(v):
         ipc_sd = v.ns('ipc_cold_streaming_drained', n)
         best_runs = per_run_best(v, 'copy_cold_', n, ('copy_cold_drained_',))
         bestd_runs = per_run_best(v, 'copy_cold_drained_', n)
-        runs_j = [rnd(a / b) for a, b in zip(v.runs('ipc_cold_streaming_drained', n), bestd_runs) if b]
-        runs_cd = [rnd(a / b) for a, b in zip(v.runs('ipc_cold_drained', n), bestd_runs) if b]
-        runs_s = [rnd(a / b) for a, b in zip(v.runs('ipc_cold_streaming', n), best_runs) if b]
-        runs_c = [rnd(a / b) for a, b in zip(v.runs('ipc_cold', n), best_runs) if b]
+        over = lambda series, best: [rnd(a / b) for a, b in zip(v.runs(series, n), best) if b]
+        runs_j = over('ipc_cold_streaming_drained', bestd_runs)
+        runs_cd = over('ipc_cold_drained', bestd_runs)
+        runs_s = over('ipc_cold_streaming', best_runs)
+        runs_c = over('ipc_cold', best_runs)
         hyb = v.ns('copy_cold_hybrid', n)
         mem = v.ns('copy_cold_memcpy', n)
         row = {
