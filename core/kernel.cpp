@@ -126,7 +126,6 @@ DomainId Kernel::take_ready() {
 
 void Kernel::stall(Domain& me, Domain& target, Op op, std::uint8_t kr, const Key& key) {
   me.stalled_on = target.id;
-  me.restarted_from = kNoDomain;
   enqueue(target.stallers, me);
   Event e;
   e.kind = EventKind::Stall;
@@ -137,6 +136,9 @@ void Kernel::stall(Domain& me, Domain& target, Op op, std::uint8_t kr, const Key
   e.key_register = kr;
   e.op = static_cast<std::uint8_t>(op);
   trace.record(e);
+  // A restarted staller that stalls on another domain has not taken the one that restarted
+  // it: that one, if still Available, restarts its next staller.
+  if (me.restarted_from != kNoDomain) [[unlikely]] pass_on_restart(me);
   dispatch_away(me);
   // Restarted: the caller starts the invocation again from its first check.
 }

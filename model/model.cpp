@@ -154,7 +154,6 @@ void Model::pass_on_restart(Id me) {
 
 Model::After Model::stall(Id me, Id target, Op op, std::uint8_t kr, const Key& key) {
   mut(me).stalled_on = target;
-  mut(me).restarted_from = kNone;
   mut(me).resumption = Resumption::Retries;
   mut(target).stallers.push_back(me);
   Event e;
@@ -166,6 +165,7 @@ Model::After Model::stall(Id me, Id target, Op op, std::uint8_t kr, const Key& k
   e.key_register = kr;
   e.op = static_cast<std::uint8_t>(op);
   record_plain(e);
+  pass_on_restart(me);   // a retry that stalls elsewhere did not take the restarter
   return dispatch_away(me);
 }
 

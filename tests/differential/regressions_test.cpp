@@ -61,3 +61,82 @@ TEST_CASE("regression 1: a Call on a domain-control key is traced as such when M
     }
   CHECK(found);
 }
+
+// ---- 2. A restarted staller that stalls elsewhere strands the rest of the queue ----------
+// Found by `./eros fuzz` (libFuzzer, 26,063 inputs, 84 s), shrunk by the driver. d1 and d2
+// stall on d3; d3 stalls on d2. Between runs d1's key is changed to a start key of d1
+// itself, and d2 is rescinded, which restarts d3: its retry finds the key void, and its
+// Return makes d3 Available, restarting d1. d1's retry now stalls on itself, and the restart
+// it was given was dropped: d2 stayed queued on an Available d3 for ever. The kernel and the
+// model had the same rule, so only the invariant checker saw it. Fixed in both: a retry that
+// stalls on another domain passes the restart on, as a retry that fails does.
+
+TEST_CASE("regression 2: a restarted staller that stalls on another domain passes the "
+          "restart on (differential)",
+          "[differential]") {
+  Program p;
+  p.pages = 19;
+  p.spaces = 1;
+  p.fill = 0;
+  p.perms = {0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0};
+  p.space_of = {0, 0, 0};
+  p.steps = {
+      {  // d1
+          Step{.op = Op::Call, .key = 2, .r = {0, 0, 0, 3}},
+      },
+      {  // d2
+          Step{.op = Op::Send, .key = 1, .r = {0, 0, 0, 3}},
+      },
+      {  // d3
+          Step{.op = Op::Call, .key = 2, .r = {0, 0, 0, 3}},
+          Step{.op = Op::Return, .key = 1, .r = {0, 0, 0, 3}},
+      },
+  };
+  p.phases = {
+      {
+          SetupOp{Setup::Start, 1, 2, 3, 14358, 0},
+          SetupOp{Setup::Start, 2, 1, 3, 6, 0},
+          SetupOp{Setup::Start, 3, 2, 2, 42602, 0},
+      },
+      {
+          SetupOp{Setup::Start, 1, 2, 1, 6, 3},
+          SetupOp{Setup::Rescind, 3, 6, 2, 2188, 3},
+      },
+  };
+  Options opt;
+  opt.invariants = true;   // the divergence showed only as a broken invariant
+  const Outcome o = diff(p, opt);
+  INFO(o.report);
+  CHECK(o.agree);
+}
+
+TEST_CASE("regression 2: a restarted staller that stalls on another domain passes the "
+          "restart on (kernel)",
+          "[differential][stall]") {
+  // The program above, written directly: a and b stall on s, s stalls on b.
+  sim::System sys;
+  Result s_got{};
+  const DomainId a = sys.spawn([] { user::call(2); });
+  const DomainId b = sys.spawn([] { user::send(1, {.w = {7}}); });
+  const DomainId s = sys.spawn([&s_got] {
+    user::call(2);                   // stalls on b; void once b is rescinded
+    s_got = user::return_to(1, {});  // becomes Available: restarts a, then serves b's Send
+  });
+  sys.set_key(a, 2, sys.start_key(s, 1));
+  sys.set_key(b, 1, sys.start_key(s, 6));
+  sys.set_key(s, 2, sys.start_key(b, 2));
+  sys.run();
+  REQUIRE(sys.stalled_on(a) == s);
+  REQUIRE(sys.stalled_on(b) == s);
+  REQUIRE(sys.stalled_on(s) == b);
+
+  sys.set_key(a, 2, sys.start_key(a, 3));   // a's retry will stall on a itself
+  sys.rescind(b);                           // restarts s
+  sys.run();
+  CHECK(sys.stalled_on(a) == a);
+  CHECK(sys.stalled_on(b) == kNoDomain);    // restarted in turn: it was not stranded
+  CHECK(sys.state(b) == DomainState::Halted);   // its Send was delivered and its body ended
+  CHECK(s_got.status == Status::Ok);
+  CHECK(s_got.key_info == 6);
+  CHECK(s_got.w[0] == 7);
+}
