@@ -76,6 +76,10 @@ sim::System* run(bool tail_call, int segments) {
 
 int main(int argc, char** argv) {
   const char* json_path = argc == 3 && std::strcmp(argv[1], "--trace") == 0 ? argv[2] : nullptr;
+  if (argc != 1 && json_path == nullptr) {
+    std::fprintf(stderr, "usage: figure1 [--trace FILE.json]\n");
+    return 2;
+  }
   for (bool tail_call : {true, false}) {
     std::printf("%s:\n", tail_call ? "tail call (Figure 1)" : "nested calls");
     sim::System* sys = run(tail_call, 2);

@@ -9,6 +9,8 @@
 #include <map>
 #include <string>
 
+#include "absl/flags/usage.h"
+#include "bench/method/cli.hpp"
 #include "fuzz/driver.hpp"
 #include "fuzz/generate.hpp"
 
@@ -20,9 +22,15 @@ int main(int argc, char** argv) {
   std::map<std::string, std::pair<std::size_t, std::uint64_t>> kinds;   // signature → count, seed
   const char* corpus = nullptr;
   Options o;
+  absl::SetProgramUsageMessage(
+      "eros-diff [--seed S] [--invocations N] [--full-memory] [--invariants] [--print] [--keep-going]\n"
+      "       eros-diff --corpus DIR [--count N]");
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    auto value = [&] { return i + 1 < argc ? std::strtoull(argv[++i], nullptr, 0) : 0ull; };
+    auto value = [&] {
+      const char* text = i + 1 < argc ? argv[++i] : nullptr;
+      return eros::cli::parse_number("eros-diff", a.c_str(), text);
+    };
     if (a == "--seed") seed = value();
     else if (a == "--invocations") invocations = value();
     else if (a == "--full-memory") o.full_memory = true;
@@ -31,11 +39,7 @@ int main(int argc, char** argv) {
     else if (a == "--keep-going") keep_going = true;
     else if (a == "--corpus" && i + 1 < argc) corpus = argv[++i];
     else if (a == "--count") count = value();
-    else {
-      std::fprintf(stderr, "usage: %s [--seed S] [--invocations N] [--full-memory] [--invariants] [--print] [--keep-going]\n"
-                           "       %s --corpus DIR [--count N]\n", argv[0], argv[0]);
-      return 2;
-    }
+    else eros::cli::usage_error("eros-diff", "unexpected argument '" + a + "'");
   }
   if (corpus) {   // random inputs of varied length: the fuzzer's generator reads any bytes
     for (std::uint64_t i = 0; i < count; ++i) {

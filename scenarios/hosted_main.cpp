@@ -18,6 +18,11 @@ using namespace eros;
 int main(int argc, char** argv) {
   const bool bench = argc > 1 && std::strcmp(argv[1], "--bench") == 0;
   const bool quick = argc > 2 && std::strcmp(argv[2], "--quick") == 0;
+  if (argc > 1 + int{bench} + int{quick}) {
+    std::fprintf(stderr, "eros-scenarios: unexpected argument '%s'\n"
+                         "usage: eros-scenarios [--bench [--quick]]\n", argv[1 + int{bench} + int{quick}]);
+    return 2;
+  }
   const scenarios::Registry& reg = scenarios::registry;
   for (std::uint32_t i = 0; i < reg.count; ++i) {
     const scenarios::Scenario& s = reg.list[i];

@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
+#include "bench/method/cli.hpp"
 #include "absl/flags/usage.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -79,9 +79,10 @@ std::vector<int> allowed_cpus() {
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
-      "Linux IPC baselines (pipe, UDP, TCP, TCP_NODELAY) for the EROS paper's Table 1: "
-      "ttcp-style streaming and request/reply, on one core and on two.");
-  absl::ParseCommandLine(argc, argv);
+      "eros-baselines [--quick] [--out DIR] [--only TRANSPORTS] [--placements P] "
+      "[--payloads N,...] [--cpus A,B]: Linux IPC baselines (pipe, UDP, TCP, TCP_NODELAY) for "
+      "the EROS paper's Table 1, ttcp-style streaming and request/reply, on one core and on two");
+  eros::cli::parse_flags(argc, argv);
   const bool quick = absl::GetFlag(FLAGS_quick);
   const std::string out = absl::GetFlag(FLAGS_out);
 

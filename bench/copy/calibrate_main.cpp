@@ -6,7 +6,7 @@
 #include <string>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
+#include "bench/method/cli.hpp"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "bench/copy/measure.hpp"
@@ -23,7 +23,7 @@ ABSL_FLAG(int, cpu, -1, "CPU to pin to (-1: the idlest allowed one)");
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("eros-calibrate [--full] [--out FILE] [--emit_cxx FILE]");
-  absl::ParseCommandLine(argc, argv);
+  eros::cli::parse_flags(argc, argv);
   std::string path = absl::GetFlag(FLAGS_out).empty() ? eros::copy::tuning_path() : absl::GetFlag(FLAGS_out);
   if (absl::GetFlag(FLAGS_show)) {
     eros::copy::Tuning t;

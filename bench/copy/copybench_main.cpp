@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
+#include "bench/method/cli.hpp"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -84,7 +84,7 @@ bool write_file(const std::string& path, const std::string& text) {
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("eros-copybench [--quick] [--out DIR]: the paper's Figure 2");
-  absl::ParseCommandLine(argc, argv);
+  eros::cli::parse_flags(argc, argv);
   const bool quick = absl::GetFlag(FLAGS_quick);
   const std::string dir = absl::GetFlag(FLAGS_out);
   const auto t_start = std::chrono::steady_clock::now();

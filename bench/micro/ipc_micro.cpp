@@ -168,6 +168,11 @@ class RatioReporter : public benchmark::ConsoleReporter {
 
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
+  if (argc > 1) {   // what Google Benchmark did not take: a usage error, not a run
+    std::fprintf(stderr, "micro: unexpected argument '%s'\nusage: micro [--benchmark_filter=REGEX] "
+                         "[--benchmark_repetitions=N] [Google Benchmark flags; --help]\n", argv[1]);
+    return 2;
+  }
   RatioReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
   benchmark::Shutdown();

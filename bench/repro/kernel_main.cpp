@@ -41,7 +41,7 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
+#include "bench/method/cli.hpp"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -691,7 +691,7 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "eros-repro-kernel [--quick] [--out DIR] [--only NAMES]: the kernel experiments of the "
       "paper's Figures 3-6 on the hosted kernel");
-  absl::ParseCommandLine(argc, argv);
+  eros::cli::parse_flags(argc, argv);
   const auto t_start = std::chrono::steady_clock::now();
   Config c;
   c.quick = absl::GetFlag(FLAGS_quick);

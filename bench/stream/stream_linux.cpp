@@ -16,18 +16,23 @@
 #include <cstring>
 #include <vector>
 
+#include "absl/flags/usage.h"
+#include "bench/method/cli.hpp"
 #include "bench/method/method.hpp"
 #include "scenarios/stream.hpp"
 
 int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage("eros-stream [--n ELEMENTS] [--times N (>= 2)] [--cpu C]");
   std::uint64_t n = 512 * 1024, times = 10;
   int cpu = -1;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (std::strcmp(argv[i], "--n") == 0) n = std::strtoull(argv[i + 1], nullptr, 0);
-    else if (std::strcmp(argv[i], "--times") == 0) times = std::strtoull(argv[i + 1], nullptr, 0);
-    else if (std::strcmp(argv[i], "--cpu") == 0) cpu = std::atoi(argv[i + 1]);
+  for (int i = 1; i < argc; ++i) {
+    const char* value = i + 1 < argc ? argv[i + 1] : nullptr;
+    if (std::strcmp(argv[i], "--n") == 0) n = eros::cli::parse_number("eros-stream", "--n", value, 1, 1ull << 32);
+    else if (std::strcmp(argv[i], "--times") == 0) times = eros::cli::parse_number("eros-stream", "--times", value, 2, 1'000'000);
+    else if (std::strcmp(argv[i], "--cpu") == 0) cpu = static_cast<int>(eros::cli::parse_number("eros-stream", "--cpu", value, 0, 4095));
+    else eros::cli::usage_error("eros-stream", std::string("unexpected argument '") + argv[i] + "'");
+    ++i;
   }
-  if (n == 0 || times < 2) return 2;
   if (cpu >= 0) eros::bench::pin_to_cpu(cpu);
   // One block, a, b and c one after another, as in the domain's data area.
   auto* block = static_cast<double*>(std::aligned_alloc(4096, ((3 * n * 8 + 4095) / 4096) * 4096));
