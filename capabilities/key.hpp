@@ -12,7 +12,7 @@ enum class KeyKind : std::uint8_t {
   Start,          // entry port of a domain, with a 16-bit badge (keyInfo)
   Resume,         // one-shot reply port to a Waiting domain
   Number,         // kernel object answering its four words: the null system call
-  DomainControl,  // kernel object: make start keys of a domain, rescind it
+  DomainControl,  // kernel object: make start keys of a domain, rescind it, set its delivery
   Yield,          // kernel object: answers, then puts the invoker behind every ready domain
 };
 inline constexpr int kKeyKindCount = 6;

@@ -1,4 +1,5 @@
-// The block-move family; the IPC path uses hybrid().
+// The block-move family; the IPC path uses hybrid(), streaming() for a receiver that asked
+// for it, and move() where the ranges overlap (core/platform.hpp: copy_string).
 //
 // Freestanding C++20: no exceptions, RTTI, heap or C library. The small-payload path of
 // hybrid() is inline here (branch-light, 16-byte vector moves that both x86_64 and
@@ -18,8 +19,8 @@ void move(void* dst, const void* src, std::size_t n) noexcept;
 
 // Copies n bytes with streaming stores at the table's SIMD width (whole destination lines
 // written without being read into the cache; small copies and partial lines are ordinary
-// stores), then a store fence. For a destination nobody reads soon; the ranges must not
-// overlap.
+// stores), then, when streaming stores were used, a store fence. For a destination nobody
+// reads soon; the ranges must not overlap.
 inline void streaming(void* dst, const void* src, std::size_t n) noexcept;
 
 namespace detail {

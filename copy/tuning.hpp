@@ -1,9 +1,9 @@
 // The hybrid's calibration table: a plain struct, so a freestanding kernel can take it at
-// build time (EROS_COPY_TUNING_FILE, see copy/tuning_default.inc) or at boot
+// build time (EROS_COPY_TUNING_FILE, see copy/common.cpp) or at boot
 // (set_tuning), and the hosted platform from the file that eros-calibrate writes.
 //
 // How hybrid() chooses, for n bytes at distance c = (dst - src) mod 4096:
-//   n <= 64                                   inline 16-byte moves (copy/copy.hpp)
+//   n <= 32 (kInlineMax)                      inline 16-byte moves (copy/copy.hpp)
 //   n <= 512                                  overlapping SIMD moves, no loop
 //   n >= nt_min                               non-temporal (streaming) stores
 //   hw_min <= n < hw_max and c not avoided    the hardware move (rep movsb / MOPS cpy)

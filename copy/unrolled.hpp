@@ -164,8 +164,10 @@ EROS_COPY_AI void lines(u8* d, const u8* s, std::size_t n) noexcept {
 // distances): when the destination lies a little after the source modulo 4096
 // ((dst - src) mod 4096 in 1..255), the loads of a forward copy sit at the page offsets of
 // the stores just made and may wait on them (4 KB aliasing); backwards, every load is
-// below the stores before it. The first 256 bytes and the last line are loaded before
-// the loop and stored after it; the loop's stores are whole aligned lines.
+// below the stores before it. With 32-byte registers or wider, the first 256 bytes and the
+// last line are loaded before the loop and stored after it (narrower: the last line is
+// copied before the loop, the first 256 bytes after it); the loop's stores are whole
+// aligned lines.
 template <std::size_t W>
 EROS_COPY_AI void lines_backward(u8* d, const u8* s, std::size_t n) noexcept {
   using X = Vec<W>;
@@ -203,8 +205,9 @@ EROS_COPY_AI void lines_backward(u8* d, const u8* s, std::size_t n) noexcept {
 // is loaded before the previous one is stored, so for (dst - src) mod 4096 in 1..255 its
 // loads never sit at the page offsets of stores still in flight (no 4 KB aliasing), while
 // the destination is still written in ascending order, which a cold destination wants
-// (backwards costs 5 to 15 % there). Needs 26 vector registers: AVX-512 only; narrower
-// widths fall back to the plain forward loop.
+// (backwards costs 5 to 15 % there). At 64 bytes it holds 13 of AVX-512's 32 vector
+// registers; at 32 it would need 26, more than AVX2 has: AVX-512 only; narrower widths
+// fall back to the plain forward loop.
 template <std::size_t W>
 EROS_COPY_AI void lines_ahead(u8* d, const u8* s, std::size_t n) noexcept {
   if constexpr (W < 64) {

@@ -1,5 +1,5 @@
 // Every member of the block-move family by name, for the tests, the Figure 2 harness and
-// the calibration. The kernel itself only calls hybrid() and move().
+// the calibration. The kernel itself only calls hybrid(), streaming() and move().
 #pragma once
 #include <cstddef>
 

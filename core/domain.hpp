@@ -11,7 +11,7 @@ enum class DomainState : std::uint8_t {
   Available = 0,  // waiting for the next call on one of its start keys
   Running,        // runnable, running, or stalled on a busy domain
   Waiting,        // blocked until its resume key is invoked
-  Halted,         // its program ended: every key to it is void (not a state of the spec)
+  Halted,         // its program ended: every key to it is void (added here: docs/semantics.md)
 };
 constexpr const char* name(DomainState s) {
   constexpr const char* names[] = {"Available", "Running", "Waiting", "Halted"};

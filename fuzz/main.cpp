@@ -1,7 +1,10 @@
 // eros-diff: run a fixed-seed differential campaign, or one seed, from the command line.
 //   eros-diff [--seed S] [--invocations N] [--full-memory] [--invariants] [--print]
+//             [--keep-going]
 //   eros-diff --corpus DIR [--count N]   write N seed-corpus inputs for the libFuzzer target
-// On the first divergence it shrinks the program and prints a Catch2 test; exit status 1.
+// On the first new divergence it shrinks the program and prints a Catch2 test; exit status
+// 1. Known kernel divergences are counted and skipped; --keep-going counts every
+// divergence by kind instead of stopping.
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -67,7 +70,7 @@ int main(int argc, char** argv) {
       if (k.first++ == 0) k.second = s;
       continue;
     }
-    if (!out.agree && keep_going) {   // classify by the first two lines of the report
+    if (!out.agree && keep_going) {   // classify by the report's second line, digits masked
       std::string sig = out.report.substr(out.report.find('\n') + 1);
       sig = sig.substr(0, sig.find('\n'));
       for (char& c : sig) if (c >= '0' && c <= '9') c = '#';

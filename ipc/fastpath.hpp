@@ -1,10 +1,12 @@
 // The fast path: Call and Return, inline so that the hosted trap switches fibers from the
 // invoker's own frame (a switch from deeper frames costs a mispredicted return per frame).
 //
-// Shape (after seL4's fastpath): every check falls out to a named status before anything
-// changes; after the commit point nothing can fail: copy the string, move the words and
-// keys, set the states, record the event, switch. That one point is what makes transfer
-// atomic, and what makes a failed check change nothing. Included by core/kernel.hpp.
+// Shape (after seL4's fastpath): every check comes before the commit point; after it
+// nothing can fail: copy the string, move the words and keys, set the states, record the
+// event, switch. That one point is what makes transfer atomic. A failed check of a Call
+// falls out to a named status with nothing changed; so does a Return's bad receive
+// descriptor, but a Return whose message fails a check still resumes the recipient, with
+// the status, and makes the invoker Available. Included by core/kernel.hpp.
 #pragma once
 
 namespace eros {
@@ -68,7 +70,8 @@ inline constexpr std::uint32_t min(std::uint32_t a, std::uint32_t b) { return a 
   Event* e = trace.next_unfilled();
   if (e == nullptr) return;
   // Three 8-byte stores for the fields after `step`, laid out as Event declares them
-  // (little-endian; the offsets are asserted in core/trace.hpp).
+  // (little-endian; the offsets are asserted in core/trace.hpp), and a fourth that clears
+  // the reserved tail.
   const std::uint64_t who = invoker.id | std::uint64_t{key.object} << 32;
   const std::uint64_t bytes = sent | std::uint64_t{landed} << 32;
   const std::uint64_t what = std::uint64_t{key.kind == KeyKind::Start ? key.badge : 0u} |

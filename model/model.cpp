@@ -1,4 +1,5 @@
-// The reference model: each rule of SPEC.md written out once, in the order a reader checks it.
+// The reference model: each rule of docs/semantics.md written out once, in the order a
+// reader checks it.
 #include "model/model.hpp"
 
 #include <algorithm>

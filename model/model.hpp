@@ -1,10 +1,11 @@
 // The reference model of EROS/KeyKOS capability IPC: small, slow and written for clarity.
 //
-// It implements ../shared/SPEC.md (and, where the spec is silent, the kernel's documented
-// choices, see docs/model.md) with plain containers: no fibers, no fast path, no fixed
-// tables, no shared code with core/ or ipc/. Only the vocabulary (the enums naming
-// states, key kinds, statuses, operations and event kinds, and the Result layout) is
-// taken from the kernel's headers, so the two can be compared field by field.
+// It implements the rules of docs/semantics.md (the paper's, and where they leave a
+// choice, the kernel's documented one, see docs/model.md) with plain containers: no
+// fibers, no fast path, no fixed tables, no shared code with core/ or ipc/. Only the
+// vocabulary (the enums naming states, key kinds, statuses, operations and event kinds,
+// and the Result layout) is taken from the kernel's headers, so the two can be compared
+// field by field.
 //
 // The model has no threads of control of its own: a driver tells it which domain invokes
 // what, and the model says whether the invoker carries on or is suspended, and which

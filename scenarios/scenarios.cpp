@@ -18,7 +18,8 @@ constexpr ReceiveDesc server_rcv(void* buf = nullptr, std::uint32_t limit = 0) {
   return ReceiveDesc{buf, limit, {0, 0, 0, kCaller}};
 }
 
-// A plain loop: no C library on bare metal (its memset comes from the user runtime).
+// A plain loop: no C library on bare metal (only the compiler's mem* helpers, from
+// arch/x86_64/libc.cpp).
 void fill(std::byte* p, std::uint8_t v, std::uint32_t n) {
   for (std::uint32_t i = 0; i < n; ++i) p[i] = static_cast<std::byte>(v);
 }
@@ -524,11 +525,9 @@ constexpr std::uint64_t kQuickWarmup = 50;
 constexpr std::uint64_t kQuickSamples = 200;
 constexpr bool quick(std::uint64_t param) { return (param & kQuickParam) != 0; }
 
-// Writes count, then `samples` round trips of a Call on register 1, then as many empty
-// timer pairs (the measurement's own cost). Register 1 holds a start key to a server, a
-// number key (the null system call) or the Yield key.
-// The timed part of a Call benchmark: `samples` round trips of a Call on register kServer,
-// then as many empty timer pairs (the measurement's own cost); out[0] = samples.
+// The timed part of a Call benchmark: `samples` round trips of a Call on register kServer
+// (a start key to a server, a number key: the null system call, or the Yield key), then as
+// many empty timer pairs (the measurement's own cost); out[0] = samples.
 void timed_calls(std::uint64_t* out, std::uint64_t samples) {
   for (std::uint64_t i = 0; i < samples; ++i) {
     const std::uint64_t t0 = ticks();
@@ -819,9 +818,9 @@ constexpr DomainSpec keys_d[] = {{key_server, 1, 0, 0}, {key_client, 2, 0, 0}};
 constexpr KeySpec keys_k[] = {{2, kServer, KeySource::Start, 1, 0, {}},
                               {2, kNumber, KeySource::Number, 0, 0, {3, 0, 0, 0}}};
 
-// Vector state: the server (its own space), the client (space 2), a snooper in the
-// client's space and one in a space of its own; the snoopers run while the others'
-// values are live in the registers.
+// Vector state: the server (its own space), a client in space 2 and one in space 3, and a
+// snooper in each client's space; the snoopers run while the others' values are live in
+// the registers.
 constexpr DomainSpec vector_d[] = {{vector_server, 1, 1, 0}, {vector_client, 2, 1, 3},
                                    {vector_snooper, 2, 0, 0}, {vector_snooper, 3, 0, 0},
                                    {vector_client, 3, 1, 2}};

@@ -19,8 +19,9 @@ void expect(bool ok) {
   if (!ok) user::call(kAlarm);
 }
 
-// The server takes 64-byte strings, so that the kernel's own copy (which uses the vector
-// registers) runs while the client's values are live in them.
+// The server takes 64-byte strings: on bare metal the kernel copies them with general
+// registers (arch/x86_64: kSmallString), so the client's values stay live in the vector
+// registers across the copy; vector-avx's longer strings take the SSE copy.
 ReceiveDesc rcv(std::byte* data) { return ReceiveDesc{data, 4096, {0, 0, 0, kCaller}}; }
 constexpr std::uint32_t kLen = 64;
 
@@ -273,8 +274,8 @@ void avx_snooper(std::byte* data, std::uint64_t) {
 
 // ---- STREAM in a ring-3 domain (bench-stream; scenarios/stream.hpp) -------------------
 // Here because it needs SSE (double arithmetic). The arrays follow the first page of the
-// data area (the series); each kernel runs kStreamTimes times, the first pass discarded
-// as STREAM does; between chunks a Call on the number key in register kStreamNumber.
+// data area (the series); each kernel runs 10 times (4 with kQuickParam), the first pass
+// discarded as STREAM does; between chunks a Call on the number key in register kStreamNumber.
 void bench_stream(std::byte* data, std::uint64_t param) {
   const bool quick = (param & kQuickParam) != 0;
   const std::uint64_t n = quick ? kStreamQuickElements : kStreamElements;

@@ -1,4 +1,5 @@
-// Strings, truncation, and every status: a failed check changes nothing.
+// Strings, truncation, and every status: a failed check of a Call or Send changes nothing;
+// a Return's message check fails to its recipient, resumed with the status.
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -16,7 +17,7 @@ void fill(std::span<std::byte> s, std::uint8_t seed) {
   for (std::size_t i = 0; i < s.size(); ++i) s[i] = std::byte(static_cast<std::uint8_t>(seed + i * 7));
 }
 
-// A server that receives into `buf` (limit) and records what it got, once.
+// What a receiving server got, and its id (unused: each test below keeps its own).
 struct Receiver {
   Result got{};
   DomainId id = 0;

@@ -189,8 +189,8 @@ def load_json(path):
 
 def combine_runs(runs):
     """runs: list of experiment JSON dicts (one per run). Returns one dict whose points carry
-    the median over runs of each statistic's median, the statistics of the run whose median
-    is that median, and every run's median."""
+    the median over runs of each statistic's median, the statistics of the middle run by
+    median (the lower one of an even count), and every run's median."""
     base = json.loads(json.dumps(runs[0]))
     index = []
     for r in runs:
@@ -615,14 +615,14 @@ def size_label(n):
 # instruction: exact instruction counts), plain TCG (the guest TSC follows the host clock:
 # MB/s and ms), and KVM where the CPU has vmx or svm (real cycles). Reference columns only:
 
-# L4Re's ipcbench page (seed 000) and sel4bench, instructions.
+# L4Re's ipcbench and seL4's sel4bench figures, instructions.
 L4RE_REF = [
     ('L4Re, Intel Xeon Gold 6248R', 'instructions retired (fixed counter 0)', '557', '613', '147'),
     ('L4Re ipcbench, QEMU TCG -icount', 'instructions', '570', '599', '152'),
     ('seL4 sel4bench, QEMU TCG -icount', 'instructions: seL4_Call / seL4_ReplyRecv, 0 words',
      '202 / 229', '199 / 226', '—'),
 ]
-# HermitCore (seed 004), CPU cycles, columns KVM, QEMU, HVM, PVH.
+# HermitCore's figures, CPU cycles, columns KVM, QEMU, HVM, PVH.
 HERMIT_ENVS = ['KVM', 'QEMU', 'HVM', 'PVH']
 HERMIT_BASIC = {
     'getpid': (9, 122, 12, 12),
@@ -651,8 +651,8 @@ ACCEL_UNIT = {'tcg-icount': 'instructions', 'tcg': 'TSC ticks (QEMU TCG: the hos
 
 
 def kvm_usable():
-    """KVM counts only where the CPU itself has vmx or svm (MACHINE-NOTES.md: /dev/kvm on
-    these guests is PVM, a software hypervisor)."""
+    """KVM counts only where the CPU itself has vmx or svm (/dev/kvm on the development
+    machines is PVM, a software hypervisor: docs/baremetal.md)."""
     try:
         with open('/proc/cpuinfo') as f:
             flags = next((l for l in f if l.startswith('flags')), '')

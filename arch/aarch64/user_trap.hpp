@@ -1,5 +1,6 @@
 // The EL0 trap on aarch64: one `svc #0`. x8 = operation, x0 = key register,
-// x1 = &message, x2 = &receive descriptor, x3 = &result (written by the kernel).
+// x1 = &message, x2 = &receive descriptor, x3 = &result (for the kernel to write). No
+// aarch64 kernel takes it yet: tools/freestanding.sh only compiles user/ against it.
 #pragma once
 #include "core/message.hpp"
 

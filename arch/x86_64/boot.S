@@ -2,7 +2,8 @@
 // (a.out kludge, so QEMU's -kernel loads this 64-bit ELF as a flat image) and a Multiboot 2
 // header (GRUB's multiboot2, the ISO), the 32-bit entry
 // that builds boot page tables and enters long mode, the syscall entry and exit, the
-// kernel-stack switch, the first entry of a domain into ring 3, and the exception stubs.
+// first entry of a domain into ring 3, the vector-register checks, and the exception
+// stubs. (The kernel-stack switch is inline asm: platform_impl.hpp, switch_stack.)
 //
 // The image is linked at KERNEL_VMA + physical address (the top 2 GB, -mcmodel=kernel);
 // until paging is on, the 32-bit code uses physical addresses: symbol - KERNEL_VMA.

@@ -5,7 +5,8 @@
 # -kernel (Multiboot 1). --iso boots the GRUB ISO (default build-x86_64/eros-x86_64.iso,
 # Multiboot 2) from a CD under SeaBIOS; --uefi boots it on a q35 machine under OVMF.
 # TCG with -icount shift=0: the guest's TSC counts one tick per instruction, so the
-# benchmark lines are exact instruction counts (MACHINE-NOTES.md: /dev/kvm here is PVM).
+# benchmark lines are exact instruction counts (/dev/kvm on the development machines is
+# PVM, a software hypervisor: docs/baremetal.md).
 # The kernel ends QEMU through isa-debug-exit; writing v makes QEMU exit (v << 1) | 1, so
 # this script exits 0 when the kernel wrote 0, else with the kernel's code + 10, or 124 on
 # timeout, or QEMU's own status when QEMU failed by itself.

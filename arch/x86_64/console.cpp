@@ -165,7 +165,8 @@ std::uint32_t early_len = 0;
 // Four blank cells (space, grey on black) in one 8-byte store.
 constexpr std::uint64_t kBlank4 = 0x0720072007200720;
 
-// Moves and clears whole text lines 8 bytes at a time (cols is even in every text mode).
+// Moves and clears whole text lines 8 bytes at a time (cols is a multiple of 4: screen_init
+// takes no other text mode).
 void text_clear(std::uint32_t first_cell, std::uint32_t cells) {
   auto* q = reinterpret_cast<volatile std::uint64_t*>(screen.base) + first_cell / 4;
   for (std::uint32_t i = 0; i < cells / 4; ++i) q[i] = kBlank4;

@@ -29,7 +29,8 @@ struct BootInfo {
 // Reads the loader's information (already in the direct map: Multiboot 2's is copied into
 // the image by boot.S). image_end: the first physical byte after the kernel's bss.
 BootInfo read_boot_info(std::uint64_t magic, std::uint64_t info, std::uint64_t image_end);
-// One line: "loader: Multiboot 2 (GRUB 2.06), EFI, system table 0x...".
+// Two lines: "loader: Multiboot 2 (GRUB 2.06), EFI (system table 0x...)" and
+// "screen: ..." (the console's mode and size).
 void print_boot_info(const BootInfo& b);
 
 }  // namespace eros::x86

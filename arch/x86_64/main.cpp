@@ -385,7 +385,7 @@ extern "C" [[noreturn]] void eros_kmain() {
     put('\n');
     vector_reset();
     slices_reset();
-    kernel->trace.enabled = !s.benchmark;   // benchmarks run with the trace off, as hosted
+    kernel->trace.enabled = !s.benchmark;   // benchmarks run with the trace off, as in bench/repro
     run_scheduler();
     put("vector state: ");
     put_dec(vector_saves);

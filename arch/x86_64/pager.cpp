@@ -1,7 +1,7 @@
 // The page-mapping object: a kernel object that maps a fresh page into a domain's space,
 // reached through a start key whose badge names that domain.
 //
-// The core's key kinds are Void, Start, Resume, Number and DomainControl; a new kernel
+// The core's key kinds are Void, Start, Resume, Number, DomainControl and Yield; a new kernel
 // object kind would have to grow KeyKind and Kernel::kernel_object (core/). Instead this
 // object is a domain that runs in ring 0 on its own kernel stack and speaks the scenario
 // protocol through the very same Kernel::return_to as every domain: it waits (a Return on

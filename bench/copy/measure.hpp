@@ -25,7 +25,7 @@
 namespace eros::copybench {
 
 // Page-aligned, warm source and a destination arena with room for kSlots destinations of
-// up to 64 KB each at any distance class.
+// up to 16 KB each at any distance class, fewer of larger payloads (max_slots).
 class Buffers {
  public:
   static constexpr std::size_t kSlots = 64;
@@ -72,8 +72,9 @@ std::size_t batch_for(std::size_t n, bool cold);
 // mean resolves below one counter step; the median discards interrupts).
 double overhead_ticks();
 
-// Times each function on one (n, cls) cell, interleaved sample by sample (the order
-// rotating) so drift affects all alike. fns may contain nullptr entries (skipped).
+// Times each function on one (n, cls) cell, interleaved sample by sample (in a fresh
+// random order each round) so drift affects all alike. fns may contain nullptr entries
+// (skipped).
 std::vector<Timing> time_cell(const std::vector<copy::CopyFn>& fns, const Buffers& buf,
                               std::size_t n, std::size_t cls, bool cold, const Plan& plan,
                               double overhead);

@@ -18,7 +18,8 @@ namespace eros::copy {
 bool ensure_tuned();
 
 // One-line JSON describing the tuning in force, for every result's environment block:
-// {"key":..,"file":..,"source":"loaded|calibrated|default",...,"hw_avoid":"4-31,4080"}.
+// {"key":..,"file":..,"source":"loaded|calibrated|calibrated-unsaved|default",...,
+//  "hw_avoid":"4-31,4080"}.
 std::string tuning_json();
 
 // ---- lower-level pieces (eros-calibrate, eros-copybench, tests) ----

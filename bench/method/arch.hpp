@@ -7,8 +7,9 @@
 
 namespace eros::bench::arch {
 
-// The counter frequency as the CPU itself states it (x86: CPUID 0x15, else 0x16;
-// aarch64: CNTFRQ_EL0), or nothing. `source` names the leaf/register.
+// The counter frequency as the CPU itself states it (x86: CPUID 0x15, else 0x16, else the
+// hypervisor's leaf 0x40000010; aarch64: CNTFRQ_EL0), or nothing. `source` names the
+// leaf/register.
 struct CounterFreq {
   double ghz = 0;
   std::string source;

@@ -15,8 +15,9 @@ std::uint64_t ticks_end() noexcept;
 // The cost of an empty begin/end pair, median over many reads; subtracted from samples.
 std::uint64_t timer_overhead_ticks();
 
-// TSC frequency in GHz: CPUID 0x15/0x16 when the CPU reports it, else calibrated
-// against CLOCK_MONOTONIC_RAW. Cached after the first call. `source` names which.
+// TSC frequency in GHz: the CPU's stated rate when it is exact (CPUID 0x15, CNTFRQ_EL0) or
+// within 0.5 % of a calibration against CLOCK_MONOTONIC_RAW (CPUID 0x16, the hypervisor's
+// leaf), else that calibration. Cached after the first call. `source` names which.
 double tsc_ghz();
 std::string tsc_source();
 

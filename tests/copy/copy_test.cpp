@@ -169,7 +169,7 @@ TEST_CASE("every branch of the hybrid under forced tunings", "[copy]") {
 
   for (Simd w : widths) {
     for (Hw h : hws) {
-      Tuning hw_all;  // hardware move from 513 bytes up, except odd distance classes
+      Tuning hw_all;  // hardware move for 513..39,999 bytes, except every third distance class
       hw_all.simd = w;
       hw_all.hw = h;
       hw_all.hw_min = 513;

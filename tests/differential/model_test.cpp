@@ -203,10 +203,10 @@ TEST_CASE("the driver finds a bug planted in the model, and shrinks it", "[diffe
 
 TEST_CASE("differential: a restarted staller that fails passes the restart on",
           "[differential][stall]") {
-  // SPEC.md: when D becomes Available "the first domain on its stall queue, if any, restarts
-  // its invocation". If that one fails a check instead of taking D (here DestFault: D's
-  // buffer is unmapped), D is still Available: the next staller restarts, so no staller is
-  // left queued on an Available domain.
+  // When D becomes Available the first domain on its stall queue, if any, restarts its
+  // invocation (docs/semantics.md). If that one fails a check instead of taking D (here
+  // DestFault: D's buffer is unmapped), D is still Available: the next staller restarts,
+  // so no staller is left queued on an Available domain.
   Program p = base_program(3);
   p.phases[0] = {{Setup::Start, 1, 1, 3, 0, 0}, {Setup::Start, 2, 1, 3, 0, 0}};
   p.steps[0] = {Step{.op = Op::Call, .key = 1, .len = 10, .str = {Base::Arena, 4096}}};
