@@ -73,7 +73,7 @@ void Kernel::rescind(DomainId id) {
   Domain& d = domains_[id];
   ++d.alloc_version;
   // Every staller holds a key that is now void: let them all restart and find out.
-  release_stallers(d, /*all=*/true);
+  release_stallers(d, /*all=*/true, RestartCause::Rescinded);
 }
 
 void Kernel::halt(Domain& d) {
@@ -85,7 +85,7 @@ void Kernel::halt(Domain& d) {
   e.invoker = d.id;
   e.target = d.id;
   trace.record(e);
-  release_stallers(d, /*all=*/true);
+  release_stallers(d, /*all=*/true, RestartCause::Halted);
   dispatch_away(d);
   Platform::panic("a halted domain was switched to");
 }
@@ -143,7 +143,7 @@ void Kernel::stall(Domain& me, Domain& target, Op op, std::uint8_t kr, const Key
   // Restarted: the caller starts the invocation again from its first check.
 }
 
-void Kernel::release_stallers(Domain& d, bool all) {
+void Kernel::release_stallers(Domain& d, bool all, RestartCause why) {
   while (Domain* s = dequeue(d.stallers)) {
     s->stalled_on = kNoDomain;
     s->restarted_from = d.id;
@@ -151,6 +151,7 @@ void Kernel::release_stallers(Domain& d, bool all) {
     e.kind = EventKind::Restart;
     e.invoker = s->id;
     e.target = d.id;
+    e.op = static_cast<std::uint8_t>(why);
     trace.record(e);
     make_ready(*s);
     if (!all) break;
@@ -163,7 +164,7 @@ void Kernel::release_stallers(Domain& d, bool all) {
 void Kernel::pass_on_restart(Domain& me) {
   Domain& d = domains_[me.restarted_from];
   me.restarted_from = kNoDomain;
-  if (d.state == DomainState::Available) release_stallers(d, /*all=*/false);
+  if (d.state == DomainState::Available) release_stallers(d, /*all=*/false, RestartCause::Available);
 }
 
 void Kernel::dispatch_away(Domain& me) {

@@ -99,14 +99,24 @@ class Kernel {
   void make_ready(Domain& d);
   void stall(Domain& me, Domain& target, Op op, std::uint8_t kr, const Key& key);
   void become_available(Domain& me, const ReceiveDesc& rcv);
-  void release_stallers(Domain& d, bool all);
+  void release_stallers(Domain& d, bool all, RestartCause why);
   void pass_on_restart(Domain& me);
   void dispatch_away(Domain& me);
   void yield(Domain& me);
   const Result& finish(Domain& me, Op op, std::uint8_t kr, const Key& key, Status s,
-                     std::uint32_t len);
+                       std::uint32_t len) {
+    return finish(trace.next_unfilled(), me, op, kr, key, s, len);
+  }
+  const Result& finish(Event* slot, Domain& me, Op op, std::uint8_t kr, const Key& key,
+                       Status s, std::uint32_t len);
   void record(EventKind kind, const Domain& invoker, std::uint8_t kr, const Key& key,
-              Status s, std::uint32_t sent, std::uint32_t landed);
+              Status s, std::uint32_t sent, std::uint32_t landed) {
+    fill(trace.next_unfilled(), kind, invoker, kr, key, s, sent, landed);
+  }
+  // Fills a slot taken earlier (null: tracing is off): an invocation of a kernel object
+  // takes its slot before the object acts, so that it is traced before what it causes.
+  void fill(Event* e, EventKind kind, const Domain& invoker, std::uint8_t kr, const Key& key,
+            Status s, std::uint32_t sent, std::uint32_t landed);
 
   Platform& platform_;
   Domain* domains_;

@@ -15,6 +15,15 @@ constexpr const char* name(EventKind e) {
 }
 constexpr EventKind event_of(Op op) { return static_cast<EventKind>(op); }
 
+// Why a staller was restarted (Event::op of a Restart): the domain it stalled on became
+// Available, or every key it held to it was voided, by a rescind or by the domain's halt.
+enum class RestartCause : std::uint8_t { Available = 0, Rescinded, Halted };
+constexpr const char* name(RestartCause c) {
+  constexpr const char* names[] = {"Available", "rescinded", "halted"};
+  const auto i = static_cast<unsigned>(c);
+  return i < 3 ? names[i] : "?";
+}
+
 // Only platform-independent fields: domain ids, never pointers or times, so one scenario
 // gives the same bytes hosted and on bare metal.
 struct Event {
@@ -28,7 +37,7 @@ struct Event {
   KeyKind key = KeyKind::Void;
   Status status = Status::Ok;
   std::uint8_t key_register = 0;
-  std::uint8_t op = 0;         // for Stall: the invocation (Op) that stalled
+  std::uint8_t op = 0;         // Stall: the invocation (Op) that stalled; Restart: RestartCause
   std::uint8_t reserved[5] = {};
 };
 static_assert(sizeof(Event) == 40, "trace records are written raw: their layout is fixed");

@@ -43,7 +43,7 @@ void Program::sanitize() {
   const std::uint32_t n = domains();
   for (auto& ph : phases)
     for (auto& op : ph) {
-      op.what = static_cast<Setup>(static_cast<unsigned>(op.what) % 6);
+      op.what = static_cast<Setup>(static_cast<unsigned>(op.what) % kSetupKinds);
       if (n == 0) { op.what = Setup::Void; op.domain = 1; op.object = 1; continue; }
       op.domain = 1 + (op.domain + n - 1) % n;
       op.object = 1 + (op.object + n - 1) % n;

@@ -46,6 +46,7 @@ enum class Setup : std::uint8_t {
   Void,            // domain.reg = void
   Yield,           // domain.reg = the yield key
 };
+inline constexpr unsigned kSetupKinds = static_cast<unsigned>(Setup::Yield) + 1;
 struct SetupOp {
   Setup what = Setup::Start;
   std::uint32_t domain = 0;

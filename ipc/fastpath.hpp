@@ -65,9 +65,9 @@ inline constexpr std::uint32_t min(std::uint32_t a, std::uint32_t b) { return a 
   return Status::Ok;
 }
 
-[[gnu::always_inline]] inline void Kernel::record(EventKind kind, const Domain& invoker, std::uint8_t kr, const Key& key,
-                           Status s, std::uint32_t sent, std::uint32_t landed) {
-  Event* e = trace.next_unfilled();
+[[gnu::always_inline]] inline void Kernel::fill(Event* e, EventKind kind, const Domain& invoker,
+                                                std::uint8_t kr, const Key& key, Status s,
+                                                std::uint32_t sent, std::uint32_t landed) {
   if (e == nullptr) return;
   // Three 8-byte stores for the fields after `step`, laid out as Event declares them
   // (little-endian; the offsets are asserted in core/trace.hpp), and a fourth that clears
@@ -112,7 +112,7 @@ inline void Kernel::deliver_status(Domain& to, const Message& m, std::uint16_t k
 [[gnu::always_inline]] inline void Kernel::become_available(Domain& me, const ReceiveDesc& rcv) {
   me.state = DomainState::Available;
   keep_receive(me, rcv);
-  if (!me.stallers.empty()) [[unlikely]] release_stallers(me, /*all=*/false);
+  if (!me.stallers.empty()) [[unlikely]] release_stallers(me, /*all=*/false, RestartCause::Available);
 }
 
 // ---- Call ---------------------------------------------------------------------------
@@ -199,20 +199,22 @@ inline void Kernel::deliver_status(Domain& to, const Message& m, std::uint16_t k
         stall(me, *to, Op::Return, kr, key);
         continue;
       }
-    } else if (is_kernel_object(key) && valid(key)) {
-      // Performed only if the message passes its checks; the answer is dropped.
-      object_status = fastpath::registers_in_range(kr, m) ? check_source(me, m)
-                                                          : Status::BadRegister;
-      if (object_status == Status::Ok) {
-        Result dropped;
-        kernel_object(me, key, m, ReceiveDesc{}, dropped);
-      }
     }
 
     if (to == nullptr) [[unlikely]] {
       // Void, stale or consumed key, or a kernel object: the reply is dropped.
+      Event* slot = trace.next_unfilled();   // before what a kernel object causes
+      if (is_kernel_object(key) && valid(key)) {
+        // Performed only if the message passes its checks; the answer is dropped.
+        object_status = fastpath::registers_in_range(kr, m) ? check_source(me, m)
+                                                            : Status::BadRegister;
+        if (object_status == Status::Ok) {
+          Result dropped;
+          kernel_object(me, key, m, ReceiveDesc{}, dropped);
+        }
+      }
       const Status s = key_in_range ? object_status : Status::BadRegister;
-      record(EventKind::Return, me, kr, key, s, m.len, 0);
+      fill(slot, EventKind::Return, me, kr, key, s, m.len, 0);
       if (me.restarted_from != kNoDomain) [[unlikely]] pass_on_restart(me);
       become_available(me, rcv);
       dispatch_away(me);

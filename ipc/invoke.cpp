@@ -5,10 +5,10 @@ namespace eros {
 
 // Ends an invocation at once, the invoker still running: a failed check, a void key, or
 // an operation whose answer is only a status.
-const Result& Kernel::finish(Domain& me, Op op, std::uint8_t kr, const Key& key, Status s,
-                           std::uint32_t len) {
+const Result& Kernel::finish(Event* slot, Domain& me, Op op, std::uint8_t kr, const Key& key,
+                             Status s, std::uint32_t len) {
   me.result = Result{s, 0, len, 0, {}};
-  record(event_of(op), me, kr, key, s, len, 0);
+  fill(slot, event_of(op), me, kr, key, s, len, 0);
   if (me.restarted_from != kNoDomain) [[unlikely]] pass_on_restart(me);
   return me.result;
 }
@@ -19,9 +19,10 @@ const Result& Kernel::finish(Domain& me, Op op, std::uint8_t kr, const Key& key,
 const Result& Kernel::call_slow(Domain& me, std::uint8_t kr, Key key, const Message& m,
                                 const ReceiveDesc& rcv) {
   if (is_kernel_object(key) && valid(key)) {
+    Event* slot = trace.next_unfilled();   // the Call is traced before what it causes
     Status s = kernel_object(me, key, m, rcv, me.result);
     me.result.status = s;
-    record(EventKind::Call, me, kr, key, s, m.len, 0);
+    fill(slot, EventKind::Call, me, kr, key, s, m.len, 0);
     if (me.restarted_from != kNoDomain) [[unlikely]] pass_on_restart(me);
     if (key.kind == KeyKind::Yield) yield(me);
     return me.result;
@@ -56,9 +57,10 @@ const Result& Kernel::send(Domain& me, std::uint8_t kr, const Message& m) {
     } else if (key.kind == KeyKind::Resume) {
       to = resume_target(key);
     } else if (is_kernel_object(key) && valid(key)) {
+      Event* slot = trace.next_unfilled();   // the Send is traced before what it causes
       Result answer;
       Status s = kernel_object(me, key, m, ReceiveDesc{}, answer);
-      const Result& r = finish(me, Op::Send, kr, key, s, m.len);   // performed; answer dropped
+      const Result& r = finish(slot, me, Op::Send, kr, key, s, m.len);   // answer dropped
       if (key.kind == KeyKind::Yield) yield(me);
       return r;
     }

@@ -76,7 +76,7 @@ bool Model::valid(const Key& k) const {
 void Model::rescind(Id d) {
   if (!exists(d)) return;
   mut(d).alloc_version += 1;      // every start key made before is now void
-  release_stallers(d, /*all=*/true);  // they hold such keys: let them find out
+  release_stallers(d, /*all=*/true, RestartCause::Rescinded);  // they hold such keys: let them find out
 }
 
 void Model::halt(Id d) {
@@ -89,7 +89,7 @@ void Model::halt(Id d) {
   e.invoker = d;
   e.target = d;
   record_plain(e);
-  release_stallers(d, /*all=*/true);
+  release_stallers(d, /*all=*/true, RestartCause::Halted);
   dispatch_away(d);
 }
 
@@ -126,7 +126,7 @@ Model::After Model::yield(Id me) {
   return dispatch_away(me);
 }
 
-void Model::release_stallers(Id d, bool all) {
+void Model::release_stallers(Id d, bool all, RestartCause why) {
   Domain& target = mut(d);
   while (!target.stallers.empty()) {
     Id s = target.stallers.front();
@@ -136,6 +136,7 @@ void Model::release_stallers(Id d, bool all) {
     mut(s).resumption = Resumption::Retries;
     Event e;
     e.kind = EventKind::Restart;
+    e.op = static_cast<std::uint8_t>(why);
     e.invoker = s;
     e.target = d;
     record_plain(e);
@@ -150,7 +151,8 @@ void Model::pass_on_restart(Id me) {
   const Id d = domains_[me].restarted_from;
   if (d == kNone) return;
   mut(me).restarted_from = kNone;
-  if (domains_[d].state == DomainState::Available) release_stallers(d, /*all=*/false);
+  if (domains_[d].state == DomainState::Available)
+    release_stallers(d, /*all=*/false, RestartCause::Available);
 }
 
 Model::After Model::stall(Id me, Id target, Op op, std::uint8_t kr, const Key& key) {
@@ -180,7 +182,7 @@ void Model::become_available(Id me, const Receive& rcv) {
   mut(me).state = DomainState::Available;
   mut(me).resumption = Resumption::Returns;
   keep_receive(me, rcv);
-  release_stallers(me, /*all=*/false);   // the first staller, if any, tries again
+  release_stallers(me, /*all=*/false, RestartCause::Available);   // the first staller tries again
 }
 
 // ---- the trace ---------------------------------------------------------------------------
@@ -190,8 +192,8 @@ void Model::record_plain(Event e) {
   trace_.push_back(e);
 }
 
-void Model::record(EventKind kind, Id invoker, std::uint8_t kr, const Key& key, Status s,
-                   std::uint32_t sent, std::uint32_t landed) {
+std::size_t Model::record(EventKind kind, Id invoker, std::uint8_t kr, const Key& key, Status s,
+                          std::uint32_t sent, std::uint32_t landed) {
   Event e;
   e.kind = kind;
   e.invoker = invoker;
@@ -203,6 +205,7 @@ void Model::record(EventKind kind, Id invoker, std::uint8_t kr, const Key& key, 
   e.landed = landed;
   e.status = s;
   record_plain(e);
+  return trace_.size() - 1;
 }
 
 // ---- checks and delivery ---------------------------------------------------------------------
@@ -292,11 +295,12 @@ Model::After Model::call(Id me, std::uint8_t kr, const Message& m, const Receive
   if (Status s = check_source(me, m); s != Status::Ok) return finish(me, Op::Call, kr, key, s, m);
 
   if (is_kernel_object(key) && valid(key)) {   // answered at once, no switch
+    const std::size_t event = record(EventKind::Call, me, kr, key, Status::Ok, m.len, 0);
     Result answer;
     Status s = perform(me, key, m, rcv.r[0], answer);
     answer.status = s;
     mut(me).result = answer;
-    record(EventKind::Call, me, kr, key, s, m.len, 0);
+    trace_[event].status = s;
     pass_on_restart(me);
     return key.kind == KeyKind::Yield ? yield(me) : After::Continues;
   }
@@ -336,18 +340,19 @@ Model::After Model::return_to(Id me, std::uint8_t kr, const Message& m, const Re
     to = key.object;
     key_info = key.badge;
     if (domains_[to].state != DomainState::Available) return stall(me, to, Op::Return, kr, key);
-  } else if (is_kernel_object(key) && valid(key)) {
-    // Performed only if the message passes its checks; the answer is dropped.
-    object_status = keys_in_range(kr, m) ? check_source(me, m) : Status::BadRegister;
-    if (object_status == Status::Ok) {
-      Result dropped;
-      perform(me, key, m, /*into=*/0, dropped);
-    }
   }
 
   if (to == kNone) {   // no recipient: the reply is dropped, the invoker waits for a call
-    const Status s = in_range(kr) ? object_status : Status::BadRegister;
-    record(EventKind::Return, me, kr, key, s, m.len, 0);
+    const std::size_t event = record(EventKind::Return, me, kr, key, Status::Ok, m.len, 0);
+    if (is_kernel_object(key) && valid(key)) {
+      // Performed only if the message passes its checks; the answer is dropped.
+      object_status = keys_in_range(kr, m) ? check_source(me, m) : Status::BadRegister;
+      if (object_status == Status::Ok) {
+        Result dropped;
+        perform(me, key, m, /*into=*/0, dropped);
+      }
+    }
+    trace_[event].status = in_range(kr) ? object_status : Status::BadRegister;
     pass_on_restart(me);
     become_available(me, rcv);
     return dispatch_away(me);
@@ -377,9 +382,12 @@ Model::After Model::send(Id me, std::uint8_t kr, const Message& m) {
   if (Status s = check_source(me, m); s != Status::Ok) return finish(me, Op::Send, kr, key, s, m);
 
   if (is_kernel_object(key) && valid(key)) {
+    const std::size_t event = record(EventKind::Send, me, kr, key, Status::Ok, m.len, 0);
     Result dropped;
     Status s = perform(me, key, m, /*into=*/0, dropped);   // performed; the answer is dropped
-    finish(me, Op::Send, kr, key, s, m);
+    trace_[event].status = s;
+    mut(me).result = Result{s, 0, m.len, 0, {}};
+    pass_on_restart(me);
     return key.kind == KeyKind::Yield ? yield(me) : After::Continues;
   }
   if (!valid(key) || (key.kind != KeyKind::Start && key.kind != KeyKind::Resume))

@@ -71,7 +71,7 @@ struct Event {
   std::uint32_t sent = 0;
   std::uint32_t landed = 0;
   Status status = Status::Ok;
-  std::uint8_t op = 0;   // Stall only: the Op that stalled
+  std::uint8_t op = 0;   // Stall: the Op that stalled; Restart: the RestartCause
 };
 
 // What a suspended domain does when it next gets the CPU.
@@ -168,14 +168,16 @@ class Model {
   void keep_receive(Id d, const Receive& rcv);
   void become_available(Id me, const Receive& rcv);
   After stall(Id me, Id target, Op op, std::uint8_t kr, const Key& key);
-  void release_stallers(Id d, bool all);
+  void release_stallers(Id d, bool all, RestartCause why);
   void pass_on_restart(Id me);
   void make_ready(Id d) { ready_.push_back(d); }
   After switch_to(Id me, Id to);
   After dispatch_away(Id me);
   After yield(Id me);   // behind every ready domain; Continues when none is ready
-  void record(EventKind kind, Id invoker, std::uint8_t kr, const Key& key, Status s,
-              std::uint32_t sent, std::uint32_t landed);
+  // Returns the event's index: an invocation of a kernel object is recorded before the
+  // object acts (so before the restarts a rescind causes), its status set afterwards.
+  std::size_t record(EventKind kind, Id invoker, std::uint8_t kr, const Key& key, Status s,
+                     std::uint32_t sent, std::uint32_t landed);
   void record_plain(Event e);
 
   std::uint32_t pages_;

@@ -209,7 +209,8 @@ std::string to_text(const Event& e) {
     case EventKind::Halt:
       return absl::StrFormat("%llu Halt d%u", step, e.invoker);
     case EventKind::Restart:
-      return absl::StrFormat("%llu Restart d%u (d%u Available)", step, e.invoker, e.target);
+      return absl::StrFormat("%llu Restart d%u (d%u %s)", step, e.invoker, e.target,
+                             name(static_cast<RestartCause>(e.op)));
     case EventKind::Stall:
       return absl::StrFormat("%llu Stall d%u on d%u (%s %s(k%u))", step, e.invoker, e.target,
                              name(static_cast<Op>(e.op)), name(e.key), e.key_register);

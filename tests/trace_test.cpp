@@ -115,3 +115,80 @@ TEST_CASE("the trace ring keeps the newest events when it is full", "[trace]") {
   CHECK(ev.back().kind == EventKind::Halt);
   CHECK(sys.kernel().trace.total() == 21);
 }
+
+namespace {
+
+// w waits; s Calls w; w yields so that a can stall on the busy s; then w either rescinds s
+// through its domain-control key or replies at once, and s's body ends (it halts).
+std::string restart_program(bool rescind) {
+  sim::System sys;
+  const DomainId w = sys.spawn([rescind] {
+    user::wait(rcv_resume());
+    user::call(4);                                        // yield: a runs and stalls on s
+    if (rescind) user::call(2, {.w = {order::kRescind}});
+    user::return_to(3);
+  });
+  const DomainId s = sys.spawn([] { user::call(1); });
+  const DomainId a = sys.spawn([] { user::call(1); });
+  sys.set_key(s, 1, sys.start_key(w));
+  sys.set_key(w, 2, sys.domain_control_key(s));
+  sys.set_key(w, 4, sys.yield_key());
+  sys.set_key(a, 1, sys.start_key(s));
+  sys.run();
+  return sys.trace_text();
+}
+
+std::size_t line_of(const std::string& text, const std::string& part) {
+  std::size_t line = 0, pos = 0;
+  while (pos < text.size()) {
+    const std::size_t end = text.find('\n', pos);
+    if (text.compare(pos, end - pos, part) == 0 ||
+        text.substr(pos, end - pos).find(part) != std::string::npos)
+      return line;
+    ++line;
+    pos = end == std::string::npos ? text.size() : end + 1;
+  }
+  return std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("a restart names its cause, after the invocation that caused it", "[trace][stall]") {
+  SECTION("rescinded by a domain-control Call: the Call comes first") {
+    const std::string t = restart_program(true);
+    INFO(t);
+    const std::size_t call = line_of(t, "Call d1 DomainControl(k2) -> 2");
+    const std::size_t restart = line_of(t, "Restart d3 (d2 rescinded)");
+    REQUIRE(call != std::string::npos);
+    REQUIRE(restart != std::string::npos);
+    CHECK(call < restart);
+    CHECK(t.find("Available)") == std::string::npos);   // d2 was Waiting, never Available
+  }
+  SECTION("halted: the staller restarts and finds its key void") {
+    const std::string t = restart_program(false);
+    INFO(t);
+    const std::size_t halt = line_of(t, "Halt d2");
+    const std::size_t restart = line_of(t, "Restart d3 (d2 halted)");
+    REQUIRE(halt != std::string::npos);
+    REQUIRE(restart != std::string::npos);
+    CHECK(halt < restart);
+    CHECK(t.find("Call d3 Start(k1) -> 2 badge=0 sent=0 landed=0 Void") != std::string::npos);
+  }
+  SECTION("the domain became Available") {
+    sim::System sys;
+    const DomainId s = sys.spawn([] {
+      user::wait(rcv_resume());
+      user::call(4);   // yield while serving a: b stalls
+      user::return_to(3);
+    });
+    const DomainId a = sys.spawn([] { user::call(1); });
+    const DomainId b = sys.spawn([] { user::call(1); });
+    sys.set_key(a, 1, sys.start_key(s));
+    sys.set_key(b, 1, sys.start_key(s));
+    sys.set_key(s, 4, sys.yield_key());
+    sys.run();
+    const std::string t = sys.trace_text();
+    INFO(t);
+    CHECK(line_of(t, "Restart d3 (d1 Available)") != std::string::npos);
+  }
+}

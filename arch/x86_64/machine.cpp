@@ -77,7 +77,9 @@ void put_event(const Event& e) {
       put_dec(e.invoker);
       put(" (d");
       put_dec(e.target);
-      put(" Available)");
+      put(' ');
+      put(name(static_cast<RestartCause>(e.op)));
+      put(')');
       return;
     case EventKind::Stall:
       put(" Stall d");
