@@ -480,7 +480,7 @@ void X86Platform::panic(const char* why) noexcept {
   x86::put("kernel panic: ");
   x86::put(why);
   x86::put('\n');
-  x86::exit_qemu(2);
+  x86::exit_qemu(x86::ExitCode::Panic);
 }
 
 }  // namespace eros
