@@ -66,8 +66,19 @@ def endless_loop_ok(trace, text):
             and re.search(r'^watchdog: d[14] ', text, re.M) is not None)
 
 
+def kernel_keeper_ok(trace, text):
+    """A kernel object (the Yield key) as keeper: the ud2 printed once, d2 halted with no
+    Call on its keeper register (k14), no failed check (k15), the client's two calls
+    answered, and no watchdog: the scenario ended by itself."""
+    return (re.findall(r'^fault: d\d+ (#\w+)', text, re.M) == ['#UD']
+            and re.search(r'^\d+ Halt d2$', trace, re.M) is not None
+            and '(k14)' not in trace and '(k15)' not in trace
+            and trace.count('Call d3 Start(k1) -> 1 badge=0 sent=0 landed=0 Ok') == 2
+            and 'watchdog:' not in text)
+
+
 # Scenarios that only the hardware can run (hosted_main.cpp skips them): what to check.
-HARDWARE_ONLY = {'endless-loop': endless_loop_ok}
+HARDWARE_ONLY = {'fault-yield-keeper': kernel_keeper_ok, 'endless-loop': endless_loop_ok}
 
 
 VECTOR_SCENARIOS = ('vector-state', 'vector-avx')

@@ -497,7 +497,8 @@ extern "C" void eros_exception(TrapFrame* f) {
     exit_qemu(ExitCode::Panic);
   }
   // No keeper: the Call on its keeper register records Void, and the domain is stopped
-  // (every key to it becomes void); the others go on.
+  // (every key to it becomes void); the others go on. A kernel object as keeper: stopped
+  // with no Call (deliver_fault).
   deliver_fault(kernel->domain(current_id()), f->vector, f->error,
                 f->vector == 14 ? read_cr2() : f->rip, f->rip);
 }
