@@ -17,6 +17,13 @@ enum class KeyKind : std::uint8_t {
 };
 inline constexpr int kKeyKindCount = 6;
 
+// A kernel object answers at once, with no domain switch. Every kernel-object kind is
+// listed here and only here: the invocation path and the keeper rule (a kernel object
+// as keeper would answer a fault at once and the fault repeat, so the domain halts) use it.
+constexpr bool is_kernel_object(KeyKind k) {
+  return k == KeyKind::Number || k == KeyKind::DomainControl || k == KeyKind::Yield;
+}
+
 constexpr const char* name(KeyKind k) {
   constexpr const char* names[kKeyKindCount] = {"Void", "Start", "Resume", "Number",
                                                 "DomainControl", "Yield"};

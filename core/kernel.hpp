@@ -76,10 +76,7 @@ class Kernel {
  private:
   Domain* start_target(const Key& k);
   Domain* resume_target(const Key& k);
-  bool is_kernel_object(const Key& k) const {
-    return k.kind == KeyKind::Number || k.kind == KeyKind::DomainControl ||
-           k.kind == KeyKind::Yield;
-  }
+  bool is_kernel_object(const Key& k) const { return eros::is_kernel_object(k.kind); }
   Status kernel_object(Domain& me, const Key& k, const Message& m, const ReceiveDesc& rcv,
                        Result& answer);
   const Result& commit_call(Domain& me, Domain& to, std::uint8_t kr, const Key& key,

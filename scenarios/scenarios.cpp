@@ -868,6 +868,15 @@ constexpr DomainSpec keeper_resume_d[] = {{null_server, 1, 0, 0}, {resuming_keep
 constexpr KeySpec keeper_resume_k[] = {{3, kServer, KeySource::Start, 1, 0, {}},
                                        {3, kKeeperRegister, KeySource::Start, 2, 4, {}}};
 
+// A kernel object as keeper (the Yield key: it would answer Ok, w0 = 0, at once and the
+// ud2 repeat for ever): the kernel halts d2 instead; d3 still gets through. Hardware only:
+// hosted, fault() is a Call on the keeper, which Yield answers.
+constexpr DomainSpec yield_keeper_d[] = {{null_server, 1, 0, 0}, {faulter, 2, 0, kUd2},
+                                         {pingpong_client, 3, 0, 2}};
+constexpr KeySpec yield_keeper_k[] = {{2, kServer, KeySource::Start, 1, 0, {}},
+                                      {3, kServer, KeySource::Start, 1, 0, {}},
+                                      {2, kKeeperRegister, KeySource::Yield, 0, 0, {}}};
+
 // Time slices: two endless loops and a client and server that still get through.
 constexpr DomainSpec endless_d[] = {{spinner, 1, 0, 0}, {null_server, 2, 0, 0},
                                     {pingpong_client, 3, 0, 3}, {spinner, 4, 0, 0}};
@@ -993,6 +1002,9 @@ constexpr Scenario list[] = {
     scenario("demand-paging", 3, demand_d, demand_k,
              "first writes to 3 fresh pages: fault, keeper, page-mapping object, resume; "
              "a write to page 0: refused, halted"),
+    {"fault-yield-keeper", 4, yield_keeper_d, 3, yield_keeper_k, 3, false, 0,
+     "ud2 with the Yield key as keeper: a kernel object would answer at once, so halted",
+     /*hardware_only=*/true},
     {"endless-loop", 5, endless_d, 4, endless_k, 1, false, 0,
      "two domains loop for ever: the timer preempts them, a client and server still finish",
      /*hardware_only=*/true},

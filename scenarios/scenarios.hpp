@@ -35,8 +35,9 @@ struct DomainSpec {
 // its keeper register, with w = {vector, error code, address, rip}. An answer on the
 // resume key the keeper receives with w0 = 0 restarts the faulting instruction; any other
 // w0 halts the domain; a keeper that drops the key leaves the domain stopped. No keeper (a
-// void key): the Call records Void and the domain halts. kFaultBadTrap is the vector of a
-// trap whose argument pointers were refused.
+// void key): the Call records Void and the domain halts. A kernel object as keeper
+// (is_kernel_object: it would answer at once and the fault repeat): the domain halts with
+// no Call. kFaultBadTrap is the vector of a trap whose argument pointers were refused.
 inline constexpr std::uint8_t kKeeperRegister = 14;
 inline constexpr std::uint64_t kFaultBadTrap = 256;
 // The page-mapping object's order: map a fresh zeroed, writable page at w1 into the space

@@ -680,9 +680,21 @@ def last_level_cache_bytes():
     return best
 
 
+def kernel_exit_codes():
+    """QEMU's exit status for each of the kernel's exit codes, {status: name}, read from
+    arch/x86_64/exit_code.hpp (where they are defined, once): status = (code << 1) | 1."""
+    import re
+    path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                        'arch', 'x86_64', 'exit_code.hpp')
+    with open(path) as f:
+        return {(int(code, 16) << 1) | 1: name
+                for name, code in re.findall(r'^\s*(\w+) = 0x([0-9a-fA-F]+),', f.read(), re.M)}
+
+
 def run_qemu(elf, accel, append, log_path, timeout):
     """Boots the image with -kernel and -append; returns the serial text, the exit status
-    (the kernel's code, or None), and the host's wall-clock ms from launching QEMU to its
+    (the kernel's code by name, e.g. 'Success', or None when QEMU failed by itself or was
+    killed: no status of QEMU's own is a kernel code), and the host's wall-clock ms from launching QEMU to its
     first serial line and to the first scenario's `--- run` line (the first domain)."""
     import threading
     cmd = (['qemu-system-x86_64'] + ACCEL_ARGS[accel] +
@@ -709,7 +721,7 @@ def run_qemu(elf, accel, append, log_path, timeout):
     with open(log_path, 'w') as f:
         f.write(' '.join(cmd) + '\n\n' + text)
     status = proc.returncode
-    kernel_code = (status >> 1) if status > 0 and status & 1 else None
+    kernel_code = kernel_exit_codes().get(status)
     return {'cmd': cmd, 'text': text, 'status': status, 'kernel_exit': kernel_code,
             'first_line_ms': rnd(first_line_ms, 1), 'first_domain_ms': rnd(first_domain_ms, 1),
             'wall_s': round(wall, 2)}
@@ -836,7 +848,7 @@ def run_baremetal(src, args, out, raw_dir, bar, kernel_cpu):
         if empty:
             warn(f'baremetal: the {accel} boot printed no figures for {", ".join(empty)} '
                  f'(see raw/baremetal-{accel}.txt)')
-        if r['kernel_exit'] != 0 or not parsed['all_ran']:
+        if r['kernel_exit'] != 'Success' or not parsed['all_ran']:
             warn(f'baremetal: the {accel} boot did not end cleanly (QEMU status {r["status"]}); '
                  f'see raw/baremetal-{accel}.txt')
         done += 1
@@ -1019,7 +1031,7 @@ def baremetal_report(bm, summary, derived=None):
     boots = bm.get('boots', {})
     ic, tcg, kvm = boots.get('tcg-icount'), boots.get('tcg'), boots.get('kvm')
     L.append(f'Image `{bm.get("image")}`, {bm.get("qemu")}. Boots: ' + '; '.join(
-        f'**{a}** (`-append "{b["append"]}"`, {b["unit"]}, {b["wall_s"]} s, kernel exit {b["kernel_exit"]})'
+        f'**{a}** (`-append "{b["append"]}"`, {b["unit"]}, {b["wall_s"]} s, kernel exit {b["kernel_exit"] or "none, QEMU status " + str(b["status"])})'
         for a, b in boots.items()) + '. Warm-up discarded; medians, p95 in brackets; an IPC figure is a '
         'Call + Return round trip ÷ 2, a system call one full kernel entry and exit. KVM '
         + ('ran: its column is cycles.' if kvm else 'not run: this CPU has no vmx/svm (its /dev/kvm, if '

@@ -5,11 +5,18 @@
 # -kernel (Multiboot 1). --iso boots the GRUB ISO (default build-x86_64/eros-x86_64.iso,
 # Multiboot 2) from a CD under SeaBIOS; --uefi boots it on a q35 machine under OVMF.
 # TCG with -icount shift=0: the guest's TSC counts one tick per instruction, so the
-# benchmark lines are exact instruction counts (/dev/kvm on the development machines is
-# PVM, a software hypervisor: docs/baremetal.md).
-# The kernel ends QEMU through isa-debug-exit; writing v makes QEMU exit (v << 1) | 1, so
-# this script exits 0 when the kernel wrote 0, else with the kernel's code + 10, or 124 on
-# timeout, or QEMU's own status when QEMU failed by itself.
+# benchmark lines are exact instruction counts (/dev/kvm on these machines is PVM, a
+# software hypervisor: KVM only with EROS_ACCEL=kvm where the CPU has vmx or svm).
+# The kernel ends QEMU through isa-debug-exit; writing v makes QEMU exit (v << 1) | 1. The
+# codes (arch/x86_64/exit_code.hpp) are chosen so that no status of QEMU's own (1 when it
+# fails by itself, an unknown -cpu say; 0 when the guest resets) looks like one:
+#   kernel 0x10 Success       QEMU 33  ->  exit 0
+#   kernel 0x11 NotAllRan     QEMU 35  ->  exit 11 (a scenario did not fit the kernel's tables)
+#   kernel 0x12 Panic         QEMU 37  ->  exit 12 (a fault in the kernel)
+#   kernel 0x13 NoMultiboot   QEMU 39  ->  exit 13
+#   any other QEMU status              ->  exit 3, "boot: QEMU failed with status N"
+#   timeout (EROS_BOOT_TIMEOUT, 120 s) ->  exit 124
+# and 1 when the image or the firmware is missing, 127 when QEMU is not installed.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 mode=kernel
@@ -52,11 +59,11 @@ timeout "${EROS_BOOT_TIMEOUT:-120}" qemu-system-x86_64 "${accel[@]}" -m 256M \
   -device isa-debug-exit,iobase=0xf4,iosize=0x04 "${load[@]}" "$@" | tr -d '\r'
 status=${PIPESTATUS[0]}
 case $status in
-  1) echo "boot: the kernel exited 0" >&2; exit 0 ;;
+  33) echo "boot: the kernel exited with Success" >&2; exit 0 ;;
+  35) echo "boot: the kernel exited with NotAllRan (some scenario did not run)" >&2; exit 11 ;;
+  37) echo "boot: the kernel exited with Panic" >&2; exit 12 ;;
+  39) echo "boot: the kernel exited with NoMultiboot" >&2; exit 13 ;;
   124) echo "boot: timed out" >&2; exit 124 ;;
-  *)
-    if [ $((status & 1)) -eq 1 ] && [ "$status" -lt 256 ]; then
-      echo "boot: the kernel exited $((status >> 1))" >&2; exit $(( (status >> 1) + 10 ))
-    fi
-    echo "boot: QEMU failed with status $status" >&2; exit "$status" ;;
+  # 1 is QEMU's own failure; 0 a reset under -no-reboot (a triple fault): never success.
+  *) echo "boot: QEMU failed with status $status (not a kernel exit code)" >&2; exit 3 ;;
 esac

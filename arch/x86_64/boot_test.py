@@ -12,7 +12,10 @@ each scenario of scenarios/ as a test of its own:
   domains that did not touch them costs none;
 - `vector-avx (-cpu max)`: a second, short boot on QEMU's `max` CPU (AVX, XSAVE) running
   only the vector scenarios, whose traces must again be the hosted ones;
-- `boot`: the image built, the kernel exited 0 and never faulted or panicked itself.
+- `boot`: the image built, the kernel exited with Success (boot.sh 0) and never faulted
+  or panicked itself;
+- `qemu-failure (-cpu no-such-cpu)`: boot.sh with a CPU model QEMU does not know exits
+  non-zero and says QEMU failed: QEMU's own failure is never taken for the kernel's success.
 
 usage: [EROS_BAREMETAL_BUILD=DIR] boot_test.py SRCDIR HOSTED_RUNNER [-r junit -o REPORT.xml]
        (the image is built in DIR, default SRCDIR/build-x86_64)
@@ -63,8 +66,19 @@ def endless_loop_ok(trace, text):
             and re.search(r'^watchdog: d[14] ', text, re.M) is not None)
 
 
+def kernel_keeper_ok(trace, text):
+    """A kernel object (the Yield key) as keeper: the ud2 printed once, d2 halted with no
+    Call on its keeper register (k14), no failed check (k15), the client's two calls
+    answered, and no watchdog: the scenario ended by itself."""
+    return (re.findall(r'^fault: d\d+ (#\w+)', text, re.M) == ['#UD']
+            and re.search(r'^\d+ Halt d2$', trace, re.M) is not None
+            and '(k14)' not in trace and '(k15)' not in trace
+            and trace.count('Call d3 Start(k1) -> 1 badge=0 sent=0 landed=0 Ok') == 2
+            and 'watchdog:' not in text)
+
+
 # Scenarios that only the hardware can run (hosted_main.cpp skips them): what to check.
-HARDWARE_ONLY = {'endless-loop': endless_loop_ok}
+HARDWARE_ONLY = {'fault-yield-keeper': kernel_keeper_ok, 'endless-loop': endless_loop_ok}
 
 
 VECTOR_SCENARIOS = ('vector-state', 'vector-avx')
@@ -105,6 +119,22 @@ def cpu_max_case(top, want):
     return (name, not problems, '\n'.join(problems) + ('' if not problems else '\n' + out[-3000:]))
 
 
+def qemu_failure_case(top):
+    """QEMU fails by itself (an unknown CPU model: it exits 1, which is what a kernel writing
+    0 to isa-debug-exit would give): boot.sh must exit non-zero and say QEMU failed, not
+    that the kernel exited."""
+    name = 'qemu-failure (-cpu no-such-cpu)'
+    try:
+        boot = subprocess.run([f'{top}/arch/x86_64/boot.sh', f'{image_dir(top)}/eros-x86_64.elf',
+                               '--', '-cpu', 'no-such-cpu'], capture_output=True, text=True,
+                              timeout=60)
+        status, err = boot.returncode, boot.stderr
+    except subprocess.TimeoutExpired:
+        status, err = 124, 'timed out'
+    ok = status != 0 and re.search(r'^boot: QEMU failed ', err, re.M) is not None
+    return (name, ok, '' if ok else f'boot.sh status {status}, stderr:\n{err}')
+
+
 def image_dir(top):
     """Where build.sh builds: EROS_BAREMETAL_BUILD, else SRCDIR/build-x86_64."""
     return os.environ.get('EROS_BAREMETAL_BUILD') or f'{top}/build-x86_64'
@@ -130,7 +160,8 @@ def check(top, runner):
     bad_kernel = [l for l in metal.splitlines() if l.startswith(('KERNEL FAULT', 'kernel panic'))]
     # QEMU's -kernel leaves VGA text mode: the screen console must have found it.
     screen_ok = re.search(r'^screen: VGA text, 80 x 25 characters$', metal, re.M) is not None
-    boot_ok = status == 0 and not bad_kernel and bool(want) and screen_ok
+    success = re.search(r'^boot: the kernel exited with Success$', err, re.M) is not None
+    boot_ok = status == 0 and success and not bad_kernel and bool(want) and screen_ok
     cases.append(('boot', boot_ok,
                   '' if boot_ok else f'boot.sh status {status} ({err}); '
                   f'{len(want)} hosted scenarios; {bad_kernel}; screen line found: {screen_ok}\n'
@@ -168,6 +199,7 @@ def check(top, runner):
         cases.append((name, ok, '' if ok else f'no figures printed, or vector state saved:\n'
                       f'{text[-2000:]}'))
     cases.append(cpu_max_case(top, want))
+    cases.append(qemu_failure_case(top))
     compared = sum(1 for n, ok, _ in cases if ok and n in want)
     return cases, metal, compared
 
@@ -201,8 +233,8 @@ def iso_main(top, runner):
     """`boot_test.py --iso SRCDIR RUNNER` (meson test baremetal-iso): builds the ELF and the
     GRUB ISO, boots the ISO under SeaBIOS (TCG with icount) and under OVMF on q35 (plain
     TCG: with icount OVMF alone takes ~40 s), and checks each time that GRUB's multiboot2
-    started the kernel (the loader line names BIOS or EFI), that the kernel exited 0 through
-    isa-debug-exit after "all scenarios ran", never faulted itself, and (under SeaBIOS, with
+    started the kernel (the loader line names BIOS or EFI), that the kernel exited with
+    Success through isa-debug-exit (boot.sh 0) after "all scenarios ran", never faulted itself, and (under SeaBIOS, with
     icount) that every compared scenario's trace is byte-identical to the hosted runner's."""
     for step in ([f'{top}/arch/x86_64/build.sh', top],
                  [f'{top}/arch/x86_64/iso.sh', f'{top}/build-x86_64/eros-x86_64.elf']):

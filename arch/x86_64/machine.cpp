@@ -117,8 +117,8 @@ void put_event(const Event& e) {
   }
 }
 
-void exit_qemu(std::uint8_t code) {
-  outb(0xF4, code);
+void exit_qemu(ExitCode code) {
+  outb(0xF4, static_cast<std::uint8_t>(code));
   for (;;) asm volatile("cli; hlt");
 }
 
@@ -496,10 +496,11 @@ extern "C" void eros_exception(TrapFrame* f) {
   put('\n');
   if (!user || kernel == nullptr || current_id() == eros::kNoDomain) {
     put("kernel panic: fault in the kernel\n");
-    exit_qemu(2);
+    exit_qemu(ExitCode::Panic);
   }
   // No keeper: the Call on its keeper register records Void, and the domain is stopped
-  // (every key to it becomes void); the others go on.
+  // (every key to it becomes void); the others go on. A kernel object as keeper: stopped
+  // with no Call (deliver_fault).
   deliver_fault(kernel->domain(current_id()), f->vector, f->error,
                 f->vector == 14 ? read_cr2() : f->rip, f->rip);
 }

@@ -1,6 +1,7 @@
 // The bare-metal kernel's start: bring the machine up, then run every scenario of
 // scenarios/ with its ring-3 programs, print each trace in sim::to_text form, run the
-// benchmarks, and leave QEMU through isa-debug-exit (0: every scenario ran).
+// benchmarks, and leave QEMU through isa-debug-exit (exit_code.hpp: Success when every
+// scenario ran).
 #include <new>
 
 #include "arch/x86_64/baremetal.hpp"
@@ -328,7 +329,7 @@ extern "C" [[noreturn]] void eros_kmain() {
                                        kernel_virt_to_phys(__bss_end));
   if (boot.multiboot == 0) {
     put("not started by a Multiboot loader\n");
-    exit_qemu(1);
+    exit_qemu(ExitCode::NoMultiboot);
   }
   // The command line's reading and the scenario selection are the test harness's, not the
   // boot's: their ticks are taken out of the boot figure.
@@ -436,5 +437,5 @@ extern "C" [[noreturn]] void eros_kmain() {
     put('\n');
   }
   put(ok ? "all scenarios ran\n" : "some scenarios did not run\n");
-  exit_qemu(ok ? 0 : 1);
+  exit_qemu(ok ? ExitCode::Success : ExitCode::NotAllRan);
 }

@@ -250,8 +250,7 @@ void prepare_kernel_domain(DomainId d, void (*entry)()) {
 void deliver_fault(Domain& me, std::uint64_t vector, std::uint64_t error, std::uint64_t address,
                    std::uint64_t rip) {
   // A kernel object in the keeper register would answer at once and the fault repeat.
-  const KeyKind kind = me.regs[scenarios::kKeeperRegister].kind;
-  if (kind == KeyKind::Number || kind == KeyKind::DomainControl) kernel->halt(me);
+  if (is_kernel_object(me.regs[scenarios::kKeeperRegister].kind)) kernel->halt(me);
   Message m{};
   m.w[0] = vector;
   m.w[1] = error;
@@ -480,7 +479,7 @@ void X86Platform::panic(const char* why) noexcept {
   x86::put("kernel panic: ");
   x86::put(why);
   x86::put('\n');
-  x86::exit_qemu(2);
+  x86::exit_qemu(x86::ExitCode::Panic);
 }
 
 }  // namespace eros
