@@ -21,7 +21,9 @@
 The first six are measured by bench/repro's eros-repro-kernel, run --repeats times (the
 median of the runs' medians is reported, with every run's value). Writes DIR/NAME.csv and
 DIR/NAME.json per experiment, DIR/env.json, DIR/summary.json, DIR/table1.csv, the plots
-(SVG and PNG, gnuplot) and DIR/report.md. A progress bar goes to stderr.
+(SVG and PNG, gnuplot) and DIR/report.md. A progress bar goes to stderr. Exits with 1 if
+any experiment's correctness counter is not 0 (after writing the report; see
+docs/reproduction.md, "Correctness").
 """
 import argparse
 import csv
@@ -211,10 +213,154 @@ def combine_runs(runs):
         points.append(q)
     base['points'] = points
     base['runs'] = len(runs)
-    for key in ('errors', 'payload_mismatches'):
+    for key in CORRECTNESS_COUNTERS:
         if key in base:
             base[key] = sum(r.get(key, 0) for r in runs)
+    # The checks of every run, summed per row (payload, path).
+    rows = {}
+    for r in runs:
+        for c in r.get('checks', []):
+            k = (c['payload_bytes'], c['path'])
+            if k not in rows:
+                rows[k] = dict(c)
+            else:
+                for f, v in c.items():
+                    if f not in ('payload_bytes', 'path'):
+                        rows[k][f] = rows[k].get(f, 0) + v
+    base['checks'] = list(rows.values())
     return base
+
+
+# ---- correctness ------------------------------------------------------------------------------
+# Every experiment's own checks (docs/reproduction.md, "Correctness"): a nonzero counter
+# fails the run, after the report is written.
+CORRECTNESS_COUNTERS = ('errors', 'payload_mismatches', 'copy_mismatches')
+
+
+def correctness(kernel, out, only, copy_summary, baremetal):
+    """Per experiment: what was checked and the counters; and every failure as
+    {experiment, row, counter, value, detail}."""
+    exps, failures = {}, []
+
+    def fail(exp, row, counter, value, detail):
+        failures.append({'experiment': exp, 'row': row, 'counter': counter, 'value': value, 'detail': detail})
+
+    for e in KERNEL_EXPERIMENTS:
+        x = kernel.get(e)
+        if not x:
+            continue
+        checks = x.get('checks', [])
+        t = {'rows': len(checks), 'operations': sum(c.get('operations', 0) for c in checks),
+             'transfers_verified': sum(c.get('transfers_verified', 0) for c in checks),
+             'bytes_verified': sum(c.get('bytes_verified', 0) for c in checks)}
+        for k in CORRECTNESS_COUNTERS:
+            if any(k in c for c in checks):
+                t[k] = sum(c.get(k, 0) for c in checks)
+            # The experiment's own total too: a counter outside the rows must not hide.
+            if x.get(k, 0) and not t.get(k):
+                t[k] = x[k]
+                fail(e, 'all rows', k, x[k], None)
+        if not checks:
+            fail(e, 'all rows', 'checks', 'none reported', 'eros-repro-kernel wrote no checks')
+        for c in checks:
+            row = f'{c["payload_bytes"]} B {c["path"]}'
+            if c.get('errors'):
+                fail(e, row, 'errors', c['errors'], f'of {c.get("operations", 0)} operations')
+            for k in ('payload_mismatches', 'copy_mismatches'):
+                if c.get(k):
+                    fail(e, row, k, c[k], f'of {c.get("transfers_verified", 0)} transfers verified')
+        if x.get('corrupt_payload_for_test'):
+            t['fault_injected'] = f'corrupt_payload_for_test = {x["corrupt_payload_for_test"]} B'
+        exps[e] = t
+    if copy_summary is not None:
+        t = {'rows': 1, 'transfers_verified': copy_summary.get('copies_verified', 0),
+             'copy_mismatches': copy_summary.get('copy_mismatches', 0)}
+        if 'copies_verified' not in copy_summary:
+            fail('copy', 'all cells', 'copies_verified', 'not reported', 'eros-copybench verified nothing')
+        for cell in copy_summary.get('copy_mismatch_cells', []):
+            fail('copy', cell, 'copy_mismatches', 1, 'of 1 copy verified per cell')
+        if t['copy_mismatches'] and not copy_summary.get('copy_mismatch_cells'):
+            fail('copy', 'all cells', 'copy_mismatches', t['copy_mismatches'], None)
+        exps['copy'] = t
+    bl = load_json(os.path.join(out, 'baselines.json')) if 'baselines' in only else None
+    if bl:
+        # A point is measured unless it failed before moving a byte (two cores on one CPU).
+        measured = [r for r in bl.get('rows', []) if r.get('ok') or r.get('bytes_checked')]
+        t = {'rows': len(measured), 'bytes_verified': sum(r.get('bytes_checked', 0) for r in measured),
+             'payload_mismatches': 0}
+        for r in measured:
+            if not r.get('verified'):
+                t['payload_mismatches'] += 1
+                fail('baselines', f'{r["transport"]} {r["mode"]} {r["placement"]} {r["payload_bytes"]} B',
+                     'payload_mismatches', 1, f'verified = false, {r.get("bytes_checked", 0)} bytes checked')
+        exps['baselines'] = t
+    if baremetal:
+        t = {'rows': 0, 'errors': 0, 'no_samples': 0}
+        for accel, boot in baremetal.get('boots', {}).items():
+            for name, b in boot.get('bench', {}).items():
+                t['rows'] += 1
+                errs = b['series'].get('errors', {}).get('median')
+                if errs:
+                    t['errors'] += errs
+                    fail('baremetal', f'{accel} {name}', 'errors', errs, f'the errors series, raw/baremetal-{accel}.txt')
+                if not b['series']:
+                    # bench-number, for one, reports no samples when an answer was wrong.
+                    t['no_samples'] += 1
+                    fail('baremetal', f'{accel} {name}', 'no_samples', 1, f'it printed "{b.get("what")}"')
+        for key in ('linux', 'linux_4x_llc'):
+            lin = baremetal.get('stream', {}).get(key)
+            if lin is not None:
+                t['rows'] += 1
+                if lin.get('errors'):
+                    t['errors'] += lin['errors']
+                    fail('baremetal', f'STREAM {key}', 'errors', lin['errors'], "STREAM's own check, eros-stream")
+        exps['baremetal'] = t
+    return {'verified': not failures, 'counters': list(CORRECTNESS_COUNTERS) + ['no_samples'],
+            'experiments': exps, 'failures': failures}
+
+
+def correctness_report(c):
+    """The report's section: what every experiment checked, and every nonzero counter."""
+    if not c:
+        return []
+    L = ['\n## Correctness\n']
+    exps = c['experiments']
+    total = lambda k: sum(t.get(k, 0) for t in exps.values())
+    fault = ', '.join(sorted({t['fault_injected'] for t in exps.values() if t.get('fault_injected')}))
+    if c['failures']:
+        L.append(f'**CORRECTNESS CHECK FAILED: {len(c["failures"])} nonzero counter(s).** What was delivered is '
+                 'not what was sent (or a status or answer was wrong), so the figures of this run are not '
+                 'valid; `tools/repro.py` exits with status 1.' + (f' A fault was injected for a test ({fault}).'
+                                                                   if fault else '') + '\n')
+    else:
+        L.append(f'**Every check passed, every payload verified:** {total("operations"):,} IPC operations had '
+                 f'their status (and answer) checked; {total("transfers_verified"):,} IPC transfers and copies '
+                 'were compared byte for byte with what was sent, outside the timed regions '
+                 f'({total("bytes_verified"):,} bytes with the Linux baselines\' checked bytes); every counter '
+                 'is 0.\n')
+    cols = ['rows', 'operations', 'transfers_verified', 'bytes_verified'] + c['counters']
+    rows = []
+    for e, t in exps.items():
+        bad = sum(1 for f in c['failures'] if f['experiment'] == e)
+        rows.append([e] + [f'{t[k]:,}' if isinstance(t.get(k), int) else '—' for k in cols]
+                    + ['**FAILED**' if bad else 'verified'])
+    L.append(md_table(['experiment'] + [k.replace('_', ' ') for k in cols] + [''], rows))
+    L.append('\nRows: (payload, path) of a kernel experiment (a path is a server or route, or a copy variant); '
+             'a Linux baseline point; a bare-metal benchmark per accelerator. *operations*: IPCs whose status '
+             'was checked in the timed loops; *transfers verified*: deliveries (and copies) whose bytes were '
+             'compared after each point, into buffers holding the complement of what was sent. '
+             '`NAME.json` → `checks` has every row.\n')
+    if c['failures']:
+        L.append('\nEvery nonzero counter:\n\n' + md_table(
+            ['experiment', 'row', 'counter', 'value', ''],
+            [[f['experiment'], f['row'], f'`{f["counter"]}`', str(f['value']), f.get('detail') or '']
+             for f in c['failures']]))
+    return L
+
+
+def failure_line(f):
+    detail = f' ({f["detail"]})' if f.get('detail') else ''
+    return f'experiment {f["experiment"]}, row {f["row"]}: {f["counter"]} = {f["value"]}{detail}'
 
 
 class View:
@@ -1183,6 +1329,9 @@ def main():
     ap.add_argument('--baremetal-build', default='',
                     help='where arch/x86_64/build.sh builds the image (default: $EROS_BAREMETAL_BUILD, '
                          'else SRC/build-x86_64)')
+    # Tests of the checks only (bench/repro/repro_fault_check.py): the receiving side of every
+    # kernel experiment and Linux baseline corrupts one byte of each N-byte payload.
+    ap.add_argument('--corrupt-payload-for-test', type=int, default=0, metavar='N', help=argparse.SUPPRESS)
     args = ap.parse_args()
 
     t_start = time.time()
@@ -1253,11 +1402,13 @@ def main():
             cmd = [kernel_bin, '--out', rdir, '--only', ','.join(kernel_exps)] + quick
             if args.samples:
                 cmd += ['--samples', str(args.samples)]
+            if args.corrupt_payload_for_test:
+                cmd += [f'--corrupt_payload_for_test={args.corrupt_payload_for_test}']
             try:
                 rc, _, err = run_with_progress(cmd, bar, name, timeout=600)
             except subprocess.TimeoutExpired:
                 rc, err = -1, 'timed out'
-            if rc != 0:
+            if rc != 0 and rc != 3:   # 3: its checks failed, reported from its JSON below
                 warn(f'eros-repro-kernel failed (exit {rc}): {err.strip()[-500:]}')
             for e in kernel_exps:
                 j = load_json(os.path.join(rdir, f'{e}.json'))
@@ -1295,7 +1446,9 @@ def main():
         bar.begin('baselines (eros-baselines)')
         if os.access(base_bin, os.X_OK):
             try:
-                rc, _, err = run_with_progress([base_bin, '--out', out] + quick, bar, 'baselines',
+                fault = ([f'--corrupt_for_test={args.corrupt_payload_for_test}']
+                         if args.corrupt_payload_for_test else [])
+                rc, _, err = run_with_progress([base_bin, '--out', out] + quick + fault, bar, 'baselines',
                                                timeout=80 if args.quick else 900)
                 if rc != 0:
                     warn(f'eros-baselines failed (exit {rc}): {err.strip()[-500:]}')
@@ -1382,6 +1535,7 @@ def main():
     summary = build_summary(derived, copy_summary, env, args, repeats, missing, out)
     if 'baremetal' in only:
         summary.update(baremetal_summary(baremetal))
+    summary['correctness'] = correctness(kernel, out, only, copy_summary, baremetal)
     dump(os.path.join(out, 'summary.json'), summary)
 
     # plots
@@ -1395,6 +1549,15 @@ def main():
     summary['wall_seconds'] = round(took, 1)
     dump(os.path.join(out, 'summary.json'), summary)
     print_headline(summary, out, took)
+    failures = summary['correctness']['failures']
+    if failures:
+        shown = 40
+        sys.stderr.write(f'repro: CORRECTNESS CHECK FAILED: {len(failures)} nonzero counter(s); the measured '
+                         'figures are not valid\n' + ''.join(f'  {failure_line(f)}\n' for f in failures[:shown]))
+        if len(failures) > shown:
+            sys.stderr.write(f'  ... and {len(failures) - shown} more\n')
+        sys.stderr.write(f'repro: every one is in {out}/report.md ("Correctness") and summary.json (correctness)\n')
+        return 1
     return 0
 
 
@@ -1610,8 +1773,12 @@ def write_report(out, env, summary, derived, table1, baselines, copy_summary, fi
     if missing:
         L.append('\n**Not measured in this run:** ' + '; '.join(f'`{k}`: {v}' for k, v in missing.items()) + '\n')
 
+    L += correctness_report(summary.get('correctness'))
+
     # judged
     L.append('\n## The judged figures\n')
+    if summary.get('correctness', {}).get('failures'):
+        L.append('**Not valid: the correctness checks failed (see *Correctness* above).**\n')
     jr = []
     j = summary.get('judged', {})
     if 'oneway_over_bcopy_ge_4k' in j:
@@ -1805,6 +1972,14 @@ def write_report(out, env, summary, derived, table1, baselines, copy_summary, fi
 def print_headline(s, out, took):
     j = s.get('judged', {})
     lines = [f'repro: wrote {out}/report.md, summary.json, table1.csv ({took:.1f} s)']
+    c = s.get('correctness') or {}
+    if c.get('failures'):
+        lines.append(f'  correctness: FAILED, {len(c["failures"])} nonzero counter(s): the figures below are not valid')
+    elif c:
+        e = c['experiments'].values()
+        lines.append(f'  correctness: every payload verified ({sum(t.get("transfers_verified", 0) for t in e):,} '
+                     f'transfers and copies compared, {sum(t.get("operations", 0) for t in e):,} IPC statuses '
+                     'checked; every counter 0)')
     if s.get('null_ipc_roundtrip_ns') is not None:
         lines.append(f'  null IPC round trip {s["null_ipc_roundtrip_ns"]:.1f} ns (raw switch round trip '
                      f'{s["raw_switch_roundtrip_ns"]:.1f} ns, ratio {s["null_over_raw_switch"]:.2f})')

@@ -8,6 +8,7 @@
 #include <sched.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -33,6 +34,9 @@ ABSL_FLAG(std::string, only, "pipe,udp,tcp,tcp_nodelay", "transports to measure"
 ABSL_FLAG(std::string, placements, "one_core,two_cores", "one_core, two_cores or both");
 ABSL_FLAG(std::string, payloads, "", "payload sizes in bytes (default: Table 1's plus 65536)");
 ABSL_FLAG(std::string, cpus, "", "the two CPUs to use, A,B (default: the first two allowed)");
+ABSL_FLAG(int, corrupt_for_test, 0,
+          "tests of the checks only: at every point of payload N the peer corrupts one byte of "
+          "what it sends (0: off), so those points must fail their verification");
 
 namespace bl = eros::bench::baselines;
 using eros::bench::json_escape;
@@ -202,6 +206,7 @@ int main(int argc, char** argv) {
     c.mode = j.m;
     c.placement = j.p;
     c.payload = j.n;
+    c.corrupt_for_test = j.n == static_cast<std::size_t>(std::max(0, absl::GetFlag(FLAGS_corrupt_for_test)));
     bl::PointResult r;
     if (j.p == bl::Placement::two_cores && cpu_a == cpu_b) {
       r.config = c;

@@ -185,6 +185,30 @@ int main(int argc, char** argv) {
         results.push_back(std::move(r));
       }
     }
+  // Every variant moved the right bytes in every (size, class) cell, checked once each
+  // outside the timed region: a copy that wrote the wrong bytes (or too few, or past n)
+  // would otherwise win its cell. The destination starts as the complement of the source,
+  // so every byte must be written; the 64 bytes after it must stay untouched.
+  std::uint64_t copies_verified = 0, copy_mismatches = 0;
+  std::vector<std::string> mismatch_cells;
+  for (std::size_t n : sizes)
+    for (std::size_t cls : classes)
+      for (const Fn& f : fns) {
+        unsigned char* d = buf.dst(n, cls, 0);
+        const unsigned char* src = buf.src(0);
+        for (std::size_t i = 0; i < n; ++i) d[i] = static_cast<unsigned char>(~src[i]);
+        std::memset(d + n, 0x5A, 64);
+        f.fn(d, src, n);
+        bool right = std::memcmp(d, src, n) == 0;
+        for (std::size_t i = 0; i < 64; ++i) right = right && d[n + i] == 0x5A;
+        ++copies_verified;
+        if (!right) {
+          ++copy_mismatches;
+          mismatch_cells.push_back(absl::StrCat(f.name, " ", n, " B class ", cls));
+          std::fprintf(stderr, "eros-copybench: CHECK FAILED: %s %zu B class %zu: wrong bytes\n",
+                       f.name.c_str(), n, cls);
+        }
+      }
   const double ghz = eros::bench::tsc_ghz();
   auto ns = [&](double ticks) { return eros::bench::ticks_to_ns(ticks); };
 
@@ -332,6 +356,9 @@ int main(int argc, char** argv) {
       i_unrolled >= 0 ? fns[i_unrolled].name : "", "\",\"cpu_model\":\"",
       eros::bench::json_escape(eros::copy::cpu_model_name()), "\",\"tuning\":", tj,
       ",\"quick\":", quick ? "true" : "false", ",\"seconds\":", num(secs),
+      ",\"copies_verified\":", copies_verified, ",\"copy_mismatches\":", copy_mismatches,
+      ",\"copy_mismatch_cells\":[", mismatch_cells.empty() ? "" : "\"", absl::StrJoin(mismatch_cells, "\",\""),
+      mismatch_cells.empty() ? "" : "\"", "]",
       ",\"note\":\"time per copy: median over samples of a batch of copies, timer overhead subtracted; ratios over every size x class cell; judged keys: cold destination\"}");
   absl::StrAppend(&j, ",\"summary\":", summary, "}\n");
   write_file(dir + "/copy.json", j);
@@ -390,6 +417,8 @@ int main(int argc, char** argv) {
               "(hw worst at %zu B class %zu: %.2fx)\n",
               hot_s.worst, hot_s.worst_cell.c_str(), hot_s.geo, hot_s.hybrid_vs_hw, hot_s.hw_n,
               hot_s.hw_cls, hot_s.hw_ratio);
+  std::printf("verified: %llu copies (every variant, size and class), %llu wrong\n",
+              static_cast<unsigned long long>(copies_verified), static_cast<unsigned long long>(copy_mismatches));
   std::printf("wrote %s/copy.csv copy.json copy_summary.json copy_matrix.txt fig2.svg fig2.png\n", dir.c_str());
-  return 0;
+  return copy_mismatches == 0 ? 0 : 1;
 }

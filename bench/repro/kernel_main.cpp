@@ -22,9 +22,10 @@
 // operations; warm-up samples are discarded; the series of one point are interleaved
 // sample by sample with their order rotating, so drift touches all alike.
 //
-// Writes DIR/<experiment>.json (raw points with their statistics); tools/repro.py makes
-// the CSV files, tables, plots and report from them. Progress lines go to stderr as
-// "progress DONE TOTAL LABEL".
+// Writes DIR/<experiment>.json (raw points with their statistics, and the correctness
+// checks of every payload and path: see Check); tools/repro.py makes the CSV files,
+// tables, plots and report from them. Progress lines go to stderr as
+// "progress DONE TOTAL LABEL". Exits with 3 when a check failed.
 #include <sched.h>
 #include <sys/stat.h>
 
@@ -38,6 +39,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "absl/flags/flag.h"
@@ -69,6 +71,9 @@ ABSL_FLAG(int, nt_min, -1,
 ABSL_FLAG(bool, env_only, false, "only write DIR/env_kernel.json (the environment block)");
 ABSL_FLAG(std::vector<std::string>, payloads, {},
           "payload sizes (default: 0,16,32,...,32768 and 65536)");
+ABSL_FLAG(int, corrupt_payload_for_test, -1,
+          "tests of the checks only: every receiving server flips one byte of each string of "
+          "exactly N bytes it receives (N > 0; -1: off), so the run must report mismatches");
 
 namespace {
 
@@ -112,6 +117,7 @@ struct Series {
   std::function<void()> after;    // outside the timed region
   bool prime = false;             // run body once, untimed, after before(): a hot start
   std::vector<std::uint64_t> raw; // ticks per sample, timer overhead not yet subtracted
+  std::uint64_t runs = 0;         // times body ran (primes included): operations = runs * ops
 };
 
 bool g_interleave = true;
@@ -132,6 +138,7 @@ void sample_interleaved(const std::vector<Series*>& s, int samples, int warmup) 
         x->body();
         const std::uint64_t t1 = mb::ticks_end();
         if (x->after) x->after();
+        x->runs += x->prime ? 2 : 1;
         if (i >= warmup) x->raw.push_back(t1 - t0);
       }
     return;
@@ -145,6 +152,7 @@ void sample_interleaved(const std::vector<Series*>& s, int samples, int warmup) 
       x.body();
       const std::uint64_t t1 = mb::ticks_end();
       if (x.after) x.after();
+      x.runs += x.prime ? 2 : 1;
       if (i >= warmup) x.raw.push_back(t1 - t0);
     }
 }
@@ -238,8 +246,110 @@ std::string point_json(const Point& p) {
   return s;
 }
 
+// ---- correctness --------------------------------------------------------------------
+//
+// One row of an experiment's checks: one payload on one path (a server or route, or a copy
+// variant). The timed loops check every operation's status (and the answer's length or
+// words where it carries them); the bytes are compared after the point's samples, outside
+// the timed region: the receive buffers are scrambled, each path runs once more, and what it
+// delivered is compared with what was sent. tools/repro.py fails the run on any nonzero
+// counter (errors, payload_mismatches, copy_mismatches).
+
+// Before a verifying transfer: every byte the complement of the one to be sent, so a byte
+// left undelivered cannot pass for a delivered one.
+void scramble(std::byte* dst, const std::byte* sent, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) dst[i] = ~sent[i];
+}
+
+struct Check {
+  Check(std::size_t n, std::string p, bool is_copy = false)
+      : payload(n), path(std::move(p)), copy(is_copy) {}
+  std::size_t payload;
+  std::string path;
+  bool copy;                      // a copy variant: no status; mismatches are copy_mismatches
+  std::uint64_t operations = 0;   // operations whose status was checked
+  std::uint64_t errors = 0;       // a status or answer other than the one expected
+  std::uint64_t verified = 0;     // transfers whose delivered bytes were compared
+  std::uint64_t bytes = 0;        // bytes compared
+  std::uint64_t mismatches = 0;   // transfers that delivered other bytes than those sent
+
+  void count(const Series& s) { operations += s.runs * s.ops; }
+  void verify(const std::byte* got, const std::byte* sent, std::size_t n) {
+    if (n == 0) return;   // nothing to compare: the status and length checks cover it
+    ++verified;
+    bytes += n;
+    mismatches += std::memcmp(got, sent, n) != 0;
+  }
+};
+
+// --corrupt_payload_for_test=N (tests only): every receiving server flips one byte of each
+// string of exactly N bytes it receives, so the client finds delivered what it did not
+// send, as if the kernel had delivered a wrong byte. Each server body is instantiated
+// twice; the one measured (kCorrupt false) is unchanged.
+long long g_corrupt = -1;
+
+template <bool kCorrupt>
+inline void corrupt(const Result& r, void* buf) {
+  if constexpr (kCorrupt)
+    if (r.landed > 0 && r.landed == g_corrupt) static_cast<std::byte*>(buf)[r.landed / 2] ^= std::byte{1};
+}
+
+// body(std::bool_constant<kCorrupt>): the server program.
+template <class Body>
+std::function<void()> server_program(Body body) {
+  if (g_corrupt > 0) return [body] { body(std::true_type{}); };
+  return [body] { body(std::false_type{}); };
+}
+
+// The checks' JSON: the totals and every row.
+std::string checks_json(const std::vector<Check>& checks) {
+  std::uint64_t errors = 0, mismatches = 0, copy_mismatches = 0;
+  bool copies = false;
+  std::vector<std::string> rows;
+  for (const Check& k : checks) {
+    std::string r = absl::StrCat("{\"payload_bytes\":", k.payload, ",\"path\":\"", k.path, "\"");
+    if (k.copy) {
+      copies = true;
+      copy_mismatches += k.mismatches;
+      absl::StrAppend(&r, ",\"transfers_verified\":", k.verified, ",\"bytes_verified\":", k.bytes,
+                      ",\"copy_mismatches\":", k.mismatches, "}");
+    } else {
+      errors += k.errors;
+      mismatches += k.mismatches;
+      absl::StrAppend(&r, ",\"operations\":", k.operations, ",\"errors\":", k.errors,
+                      ",\"transfers_verified\":", k.verified, ",\"bytes_verified\":", k.bytes,
+                      ",\"payload_mismatches\":", k.mismatches, "}");
+    }
+    rows.push_back(std::move(r));
+  }
+  std::string s = absl::StrCat("\"errors\":", errors, ",\"payload_mismatches\":", mismatches);
+  if (copies) absl::StrAppend(&s, ",\"copy_mismatches\":", copy_mismatches);
+  if (g_corrupt > 0) absl::StrAppend(&s, ",\"corrupt_payload_for_test\":", g_corrupt);
+  absl::StrAppend(&s, ",\"checks\":[\n", absl::StrJoin(rows, ",\n"), "\n]");
+  return s;
+}
+
+// Every nonzero counter, one line each on stderr (and the exit status says so).
+std::uint64_t g_failed_checks = 0;
+void report_checks(const std::string& experiment, const std::vector<Check>& checks) {
+  for (const Check& k : checks) {
+    if (k.errors != 0)
+      std::fprintf(stderr, "eros-repro-kernel: CHECK FAILED: %s %zu B %s: errors = %llu (of %llu operations)\n",
+                   experiment.c_str(), k.payload, k.path.c_str(), static_cast<unsigned long long>(k.errors),
+                   static_cast<unsigned long long>(k.operations));
+    if (k.mismatches != 0)
+      std::fprintf(stderr, "eros-repro-kernel: CHECK FAILED: %s %zu B %s: %s = %llu (of %llu transfers verified)\n",
+                   experiment.c_str(), k.payload, k.path.c_str(),
+                   k.copy ? "copy_mismatches" : "payload_mismatches",
+                   static_cast<unsigned long long>(k.mismatches), static_cast<unsigned long long>(k.verified));
+    g_failed_checks += (k.errors != 0) + (k.mismatches != 0);
+  }
+}
+
 bool write_experiment(const std::string& dir, const std::string& name, const std::string& description,
-                      const Config& c, const std::vector<Point>& points, const std::string& extra) {
+                      const Config& c, const std::vector<Point>& points, const std::vector<Check>& checks,
+                      const std::string& extra = {}) {
+  report_checks(name, checks);
   std::string s = absl::StrCat(
       "{\"experiment\":\"", name, "\",\"description\":\"", mb::json_escape(description),
       "\",\"quick\":", c.quick ? "true" : "false", ",\"tracing\":\"off in every benchmark domain",
@@ -248,6 +358,7 @@ bool write_experiment(const std::string& dir, const std::string& name, const std
       ",\"timer_overhead_ticks\":", num(g_overhead), ",\"tsc_ghz\":", num(mb::tsc_ghz()),
       ",\"units\":{\"ticks\":\"TSC ticks per operation\",\"ns\":\"ns per operation\","
       "\"mb_s\":\"10^6 bytes per second\"}");
+  absl::StrAppend(&s, ",", checks_json(checks));
   if (!extra.empty()) absl::StrAppend(&s, ",", extra);
   s += ",\"points\":[\n";
   for (std::size_t i = 0; i < points.size(); ++i)
@@ -266,22 +377,25 @@ sim::Options bench_options() {
   return o;
 }
 
+// A position-dependent pattern whose period is not a power of two below 64 KB, so bytes
+// delivered from the wrong offset (a page or a slot away) do not compare equal.
 void fill(std::span<std::byte> m, unsigned seed) {
-  for (std::size_t i = 0; i < m.size(); ++i) m[i] = std::byte((i * 131 + seed) & 0xff);
+  for (std::size_t i = 0; i < m.size(); ++i) m[i] = std::byte((i * 131 + (i >> 8) * 29 + seed) & 0xff);
 }
 
 // A server answering every call with order code 0 and no string; its next receive
 // buffer is slot w1 of `slots` (rotating receive buffers for the cold-destination runs).
 std::function<void()> slot_server(std::byte* slots) {
-  return [slots] {
+  return server_program([slots](auto faulty) {
     ReceiveDesc rd{slots, kMax, {0, 0, 0, 3}};
     Result r = user::wait(rd);
     for (;;) {
+      corrupt<decltype(faulty)::value>(r, rd.buf);
       const std::size_t i = r.w[1] % kSlots;
       rd.buf = slots + i * kSlotBytes + slot_offset(i);
       r = user::return_to(3, {}, rd);
     }
-  };
+  });
 }
 
 // ---- null ----------------------------------------------------------------------------
@@ -297,7 +411,7 @@ void run_null(const Config& c, const std::string& dir) {
   constexpr std::size_t K = 64;
   Series ipc{"null_ipc_roundtrip", K}, ipc_tr{"null_ipc_roundtrip_trace_on", K},
       sw{"raw_switch_roundtrip", K}, num_key{"number_key_call", K};
-  std::uint64_t errors = 0;
+  Check null_ck{0, "null_ipc"}, number_ck{0, "number_key"};
   std::vector<char> pong_stack(64 * 1024);
   DomainId server = sys.spawn([] {
     ReceiveDesc rd{nullptr, 0, {0, 0, 0, 3}};
@@ -306,7 +420,7 @@ void run_null(const Config& c, const std::string& dir) {
   }, ss);
   DomainId client = sys.spawn([&] {
     ipc.body = [&] {
-      for (std::size_t i = 0; i < K; ++i) errors += user::call(1).status != Status::Ok;
+      for (std::size_t i = 0; i < K; ++i) null_ck.errors += user::call(1).status != Status::Ok;
     };
     ipc_tr.body = ipc.body;
     ipc_tr.before = [&] { sys.set_tracing(true); };
@@ -318,7 +432,7 @@ void run_null(const Config& c, const std::string& dir) {
       for (std::size_t i = 0; i < K; ++i) pong = ctx::jump_fcontext(pong, nullptr).fctx;
     };
     num_key.body = [&] {
-      for (std::size_t i = 0; i < K; ++i) errors += user::call(2).w[0] != 7;
+      for (std::size_t i = 0; i < K; ++i) number_ck.errors += user::call(2).w[0] != 7;
     };
     for (Series* x : {&ipc, &ipc_tr, &sw, &num_key}) x->prime = true;
     sample_interleaved({&ipc, &ipc_tr, &sw, &num_key}, c.samples * 2, c.warmup);
@@ -326,6 +440,9 @@ void run_null(const Config& c, const std::string& dir) {
   sys.set_key(client, 1, sys.start_key(server));
   sys.set_key(client, 2, sys.number_key(7));
   sys.run();
+  null_ck.count(ipc);
+  null_ck.count(ipc_tr);
+  number_ck.count(num_key);
   g_progress.step("null");
   std::vector<Point> pts;
   for (Series* s : {&ipc, &ipc_tr, &sw, &num_key}) pts.push_back(make_point(*s, 0, false));
@@ -335,8 +452,7 @@ void run_null(const Config& c, const std::string& dir) {
                    "server in separate spaces) with tracing off, and on apart; the raw "
                    "Boost.Context jump_fcontext switch round trip (two switches, the floor); a "
                    "Number-key call (the null system call: answered by the kernel, no switch)",
-                   c, pts,
-                   absl::StrCat("\"errors\":", errors, ",\"null_over_raw_switch\":", num(ratio)));
+                   c, pts, {null_ck, number_ck}, absl::StrCat("\"null_over_raw_switch\":", num(ratio)));
 }
 
 // ---- oneway ----------------------------------------------------------------------------
@@ -353,8 +469,7 @@ void run_oneway(const Config& c, const std::string& dir) {
   auto slot = [dp](std::size_t i) { return dp + i * kSlotBytes + slot_offset(i); };
   const auto variants = copy_variants();
   std::vector<Point> pts;
-  std::uint64_t errors = 0;
-  std::uint64_t mismatches = 0;
+  std::vector<Check> checks;
 
   DomainId server = sys.spawn(slot_server(dp), ss);
   DomainId streaming_server = sys.spawn(slot_server(dp), ss);
@@ -367,11 +482,13 @@ void run_oneway(const Config& c, const std::string& dir) {
       };
       // key 1: the server with cached delivery (the default), key 2: the same server
       // program with streaming delivery (it does not read what it receives).
+      Check cached{n, "cached"}, streaming{n, "streaming"};
       auto ipc = [&, n, K](std::uint8_t key, bool drained) {
-        return [&, n, K, key, drained] {
+        Check* const ck = key == 1 ? &cached : &streaming;
+        return [&, n, K, key, drained, ck] {
           for (std::size_t i = 0; i < K; ++i) {
             Message m{.w = {0, (i + 1) % K}, .len = static_cast<std::uint32_t>(n), .str = sp + slot_offset(i)};
-            errors += user::call(key, m).status != Status::Ok;
+            ck->errors += user::call(key, m).status != Status::Ok;
             if (drained) copy::store_fence();
           }
         };
@@ -406,13 +523,26 @@ void run_oneway(const Config& c, const std::string& dir) {
       std::vector<Series*> all{&cold, &cold_d, &cold_s, &cold_sd, &hot};
       for (auto& x : copies) all.push_back(&x);
       sample_interleaved(all, c.samples, c.warmup);
-      // The IPC delivered what was sent (the last copy wrote the same bytes: check after
-      // one more IPC).
-      for (std::uint8_t key : {1, 2}) {
-        for (std::size_t i = 0; i < K; ++i) std::memset(slot(i), 0, n);
-        ipc(key, false)();
-        for (std::size_t i = 0; i < K; ++i)
-          mismatches += std::memcmp(slot(i), sp + slot_offset(i), n) != 0;
+      for (Series* x : {&cold, &cold_d, &hot}) cached.count(*x);
+      for (Series* x : {&cold_s, &cold_sd}) streaming.count(*x);
+      // Each path delivered what was sent: the slots scrambled (the copies wrote the same
+      // bytes there), one more batch of IPCs, every slot compared.
+      for (Check* ck : {&cached, &streaming}) {
+        for (std::size_t i = 0; i < K; ++i) scramble(slot(i), sp + slot_offset(i), n);
+        ipc(ck == &cached ? 1 : 2, false)();
+        ck->operations += K;
+        for (std::size_t i = 0; i < K; ++i) ck->verify(slot(i), sp + slot_offset(i), n);
+        checks.push_back(*ck);
+      }
+      // And every copy variant: a copy that moved the wrong bytes would be a wrong "best copy".
+      for (const auto& v : variants) {
+        Check ck{n, "copy_" + v.name, true};
+        for (std::size_t i = 0; i < K; ++i) {
+          scramble(slot(i), sp + slot_offset(i), n);
+          v.fn(slot(i), sp + slot_offset(i), n);
+          ck.verify(slot(i), sp + slot_offset(i), n);
+        }
+        checks.push_back(std::move(ck));
       }
       for (Series* x : all) pts.push_back(make_point(*x, n, true));
       g_progress.step(absl::StrCat("oneway ", n, " B"));
@@ -429,9 +559,7 @@ void run_oneway(const Config& c, const std::string& dir) {
                    "_streaming: the server's delivery is streaming (DomainControl SetDelivery 1: "
                    "streaming stores into its buffer); _drained: an mfence after each operation, "
                    "inside the timed region (every store completed)",
-                   c, pts,
-                   absl::StrCat("\"errors\":", errors, ",\"payload_mismatches\":", mismatches,
-                                ",\"dst_minus_src_mod_4096\":0"));
+                   c, pts, checks, "\"dst_minus_src_mod_4096\":0");
 }
 
 // ---- echo ----------------------------------------------------------------------------
@@ -448,31 +576,47 @@ void run_echo(const Config& c, const std::string& dir) {
   std::byte* const bp = back.data();
   std::byte* const rp = rbuf.data();
   std::vector<Point> pts;
-  std::uint64_t errors = 0, mismatches = 0;
-  DomainId server = sys.spawn([rp] {
+  std::vector<Check> checks;
+  DomainId server = sys.spawn(server_program([rp](auto faulty) {
     ReceiveDesc rd{rp, kMax, {0, 0, 0, 3}};
     Result r = user::wait(rd);
     for (;;) {
+      corrupt<decltype(faulty)::value>(r, rp);
       Message m{.len = r.w[0] == 1 ? r.landed : 0u, .str = rp};
       r = user::return_to(3, m, rd);
     }
-  }, ss);
+  }), ss);
   DomainId client = sys.spawn([&] {
     for (std::size_t n : c.payloads) {
       const std::size_t K = batch_for(n);
       const auto len = static_cast<std::uint32_t>(n);
+      Check echo_ck{n, "echo"}, one_ck{n, "oneway_hot"};
       Series echo = primed(Series{"echo", K, {}, [&, K, len] {
         for (std::size_t i = 0; i < K; ++i) {
           Result r = user::call(1, {.w = {1}, .len = len, .str = sp}, {bp, kMax, {}});
-          errors += r.status != Status::Ok || r.landed != len;
+          echo_ck.errors += r.status != Status::Ok || r.landed != len;
         }
       }});
       Series one = primed(Series{"oneway_hot", K, {}, [&, K, len] {
         for (std::size_t i = 0; i < K; ++i)
-          errors += user::call(1, {.w = {0}, .len = len, .str = sp}).status != Status::Ok;
+          one_ck.errors += user::call(1, {.w = {0}, .len = len, .str = sp}).status != Status::Ok;
       }});
       sample_interleaved({&echo, &one}, c.samples, c.warmup);
-      mismatches += std::memcmp(bp, sp, n) != 0;
+      echo_ck.count(echo);
+      one_ck.count(one);
+      // Echo: what came back (both buffers scrambled first); one-way: what the server got.
+      scramble(bp, sp, n);
+      scramble(rp, sp, n);
+      Result r = user::call(1, {.w = {1}, .len = len, .str = sp}, {bp, kMax, {}});
+      ++echo_ck.operations;
+      echo_ck.errors += r.status != Status::Ok || r.landed != len;
+      echo_ck.verify(bp, sp, n);
+      scramble(rp, sp, n);
+      ++one_ck.operations;
+      one_ck.errors += user::call(1, {.w = {0}, .len = len, .str = sp}).status != Status::Ok;
+      one_ck.verify(rp, sp, n);
+      checks.push_back(echo_ck);
+      checks.push_back(one_ck);
       pts.push_back(make_point(echo, n, true));
       pts.push_back(make_point(one, n, true));
       g_progress.step(absl::StrCat("echo ", n, " B"));
@@ -484,7 +628,7 @@ void run_echo(const Config& c, const std::string& dir) {
                    "Figure 4. Echo: the client Calls with n bytes, the server Returns the n bytes "
                    "it received into the client's receive buffer (separate spaces, hot buffers: "
                    "no flush). oneway_hot: the same server answering with the order code only",
-                   c, pts, absl::StrCat("\"errors\":", errors, ",\"payload_mismatches\":", mismatches));
+                   c, pts, checks);
 }
 
 // ---- twohop --------------------------------------------------------------------------
@@ -504,13 +648,16 @@ void run_twohop(const Config& c, const std::string& dir) {
   std::byte* const btp = bt_buf.data();
   std::byte* const cp = c_buf.data();
   std::vector<Point> pts;
-  std::uint64_t errors = 0, mismatches = 0;
+  std::vector<Check> checks;
   // C: the third module; answers whoever's resume key arrives in r3 with an order code.
-  DomainId c_dom = sys.spawn([cp] {
+  DomainId c_dom = sys.spawn(server_program([cp](auto faulty) {
     ReceiveDesc rd{cp, kMax, {0, 0, 0, 3}};
     Result r = user::wait(rd);
-    for (;;) r = user::return_to(3, {.w = {r.landed}}, rd);
-  }, cs);
+    for (;;) {
+      corrupt<decltype(faulty)::value>(r, cp);
+      r = user::return_to(3, {.w = {r.landed}}, rd);
+    }
+  }), cs);
   // B nested: Call C with the bytes it got, then Return to A.
   DomainId bn = sys.spawn([bnp] {
     ReceiveDesc rd{bnp, kMax, {0, 0, 0, 3}};
@@ -530,17 +677,35 @@ void run_twohop(const Config& c, const std::string& dir) {
     for (std::size_t n : c.payloads) {
       const std::size_t K = batch_for(n);
       const auto len = static_cast<std::uint32_t>(n);
+      // The paths by key: 1 nested (via B nested), 2 tail (via B tail), 3 straight to C.
+      Check path_ck[] = {{n, "nested"}, {n, "tail"}, {n, "onehop"}};
       auto hop = [&, K, len](std::uint8_t key) {
+        Check& ck = path_ck[key - 1];
         for (std::size_t i = 0; i < K; ++i) {
           Result r = user::call(key, {.len = len, .str = sp});
-          errors += r.status != Status::Ok || r.w[0] != len;
+          ck.errors += r.status != Status::Ok || r.w[0] != len;
         }
       };
       Series nested = primed(Series{"nested", K, {}, [&hop] { hop(1); }});
       Series tail = primed(Series{"tail", K, {}, [&hop] { hop(2); }});
       Series onehop = primed(Series{"onehop", K, {}, [&hop] { hop(3); }});
       sample_interleaved({&nested, &tail, &onehop}, c.samples, c.warmup);
-      mismatches += std::memcmp(cp, sp, n) != 0;
+      path_ck[0].count(nested);
+      path_ck[1].count(tail);
+      path_ck[2].count(onehop);
+      // What reached C on each path, B's and C's buffers scrambled first (B forwards what it
+      // received, so stale bytes there would pass for a delivery).
+      for (std::uint8_t key : {1, 2, 3}) {
+        Check& ck = path_ck[key - 1];
+        scramble(cp, sp, n);
+        scramble(bnp, sp, n);
+        scramble(btp, sp, n);
+        Result r = user::call(key, {.len = len, .str = sp});
+        ++ck.operations;
+        ck.errors += r.status != Status::Ok || r.w[0] != len;
+        ck.verify(cp, sp, n);
+        checks.push_back(ck);
+      }
       pts.push_back(make_point(nested, n, true));
       pts.push_back(make_point(tail, n, true));
       pts.push_back(make_point(onehop, n, true));
@@ -559,7 +724,7 @@ void run_twohop(const Config& c, const std::string& dir) {
                    "invocations, 4 switches); tail: B Returns on C's start key passing A's "
                    "resume key as k3, C Returns straight to A (3 and 3); onehop: A Calls C directly, C "
                    "Returns (2 and 2), for the cost of one invocation. Four spaces; hot buffers",
-                   c, pts, absl::StrCat("\"errors\":", errors, ",\"payload_mismatches\":", mismatches));
+                   c, pts, checks);
 }
 
 // ---- throughput ------------------------------------------------------------------------
@@ -575,20 +740,24 @@ void run_throughput(const Config& c, const std::string& dir) {
   std::byte* const dp = dst.data();
   const auto variants = copy_variants();
   std::vector<Point> pts;
-  std::uint64_t errors = 0, mismatches = 0;
-  DomainId server = sys.spawn([dp] {
+  std::vector<Check> checks;
+  DomainId server = sys.spawn(server_program([dp](auto faulty) {
     ReceiveDesc rd{dp, kMax, {0, 0, 0, 3}};
     Result r = user::wait(rd);
-    for (;;) r = user::return_to(3, {}, rd);
-  }, ss);
+    for (;;) {
+      corrupt<decltype(faulty)::value>(r, dp);
+      r = user::return_to(3, {}, rd);
+    }
+  }), ss);
   DomainId client = sys.spawn([&] {
     for (std::size_t n : c.payloads) {
       if (n == 0) continue;
       const std::size_t K = stream_batch_for(n);
       const auto len = static_cast<std::uint32_t>(n);
+      Check ipc_ck{n, "ipc"};
       Series ipc = primed(Series{"ipc", K, {}, [&, K, len] {
         for (std::size_t i = 0; i < K; ++i)
-          errors += user::call(1, {.len = len, .str = sp}).status != Status::Ok;
+          ipc_ck.errors += user::call(1, {.len = len, .str = sp}).status != Status::Ok;
       }});
       std::vector<Series> copies;
       copies.reserve(variants.size());
@@ -601,9 +770,20 @@ void run_throughput(const Config& c, const std::string& dir) {
       std::vector<Series*> all{&ipc};
       for (auto& s : copies) all.push_back(&s);
       sample_interleaved(all, c.samples, c.warmup);
-      std::memset(dp, 0, n);
-      user::call(1, {.len = len, .str = sp});
-      mismatches += std::memcmp(dp, sp, n) != 0;
+      ipc_ck.count(ipc);
+      // The receive buffer scrambled (the copies wrote the same bytes there), one more IPC.
+      scramble(dp, sp, n);
+      ++ipc_ck.operations;
+      ipc_ck.errors += user::call(1, {.len = len, .str = sp}).status != Status::Ok;
+      ipc_ck.verify(dp, sp, n);
+      checks.push_back(ipc_ck);
+      for (const auto& v : variants) {
+        Check ck{n, "copy_" + v.name, true};
+        scramble(dp, sp, n);
+        v.fn(dp, sp, n);
+        ck.verify(dp, sp, n);
+        checks.push_back(std::move(ck));
+      }
       pts.push_back(make_point(ipc, n, true));
       for (auto& s : copies) pts.push_back(make_point(s, n, true));
       g_progress.step(absl::StrCat("throughput ", n, " B"));
@@ -616,7 +796,7 @@ void run_throughput(const Config& c, const std::string& dir) {
                    "send buffer into one receive buffer (separate spaces), each transfer "
                    "including its reply (order code only); MB/s = n / time per transfer. "
                    "copy_<variant>: back-to-back copies between the same two buffers",
-                   c, pts, absl::StrCat("\"errors\":", errors, ",\"payload_mismatches\":", mismatches));
+                   c, pts, checks);
 }
 
 // ---- spaces --------------------------------------------------------------------------
@@ -634,7 +814,7 @@ void run_spaces(const Config& c, const std::string& dir) {
   std::byte* const ep = inter.data();
   auto slot = [](std::byte* base, std::size_t i) { return base + i * kSlotBytes + slot_offset(i); };
   std::vector<Point> pts;
-  std::uint64_t errors = 0;
+  std::vector<Check> checks;
   DomainId s_intra = sys.spawn(slot_server(ip), as);
   DomainId s_inter = sys.spawn(slot_server(ep), bs);
   std::vector<std::size_t> payloads;
@@ -644,10 +824,12 @@ void run_spaces(const Config& c, const std::string& dir) {
     for (std::size_t n : payloads) {
       const std::size_t K = n == 0 ? 64 : batch_for(n);
       const auto len = static_cast<std::uint32_t>(n);
+      Check path_ck[] = {{n, "intra"}, {n, "inter"}};   // key 1, key 2
       auto body = [&, K, len](std::uint8_t key) {
+        Check& ck = path_ck[key - 1];
         for (std::size_t i = 0; i < K; ++i) {
           Message m{.w = {0, (i + 1) % K}, .len = len, .str = sp + slot_offset(i)};
-          errors += user::call(key, m).status != Status::Ok;
+          ck.errors += user::call(key, m).status != Status::Ok;
         }
       };
       auto flush = [&, n, K](std::byte* base) {
@@ -658,6 +840,18 @@ void run_spaces(const Config& c, const std::string& dir) {
       Series ih = primed(Series{"intra_hot", K, {}, [&] { body(1); }});
       Series eh = primed(Series{"inter_hot", K, {}, [&] { body(2); }});
       sample_interleaved({&ic, &ec, &ih, &eh}, n == 0 ? c.samples * 2 : c.samples, c.warmup);
+      for (Series* x : {&ic, &ih}) path_ck[0].count(*x);
+      for (Series* x : {&ec, &eh}) path_ck[1].count(*x);
+      // Each server's slots scrambled, one more batch, every slot compared with its source.
+      for (std::uint8_t key : {1, 2}) {
+        std::byte* const base = key == 1 ? ip : ep;
+        Check& ck = path_ck[key - 1];
+        for (std::size_t i = 0; i < K; ++i) scramble(slot(base, i % kSlots), sp + slot_offset(i), n);
+        body(key);
+        ck.operations += K;
+        for (std::size_t i = 0; i < K; ++i) ck.verify(slot(base, i % kSlots), sp + slot_offset(i), n);
+        checks.push_back(ck);
+      }
       for (Series* s : {&ic, &ec, &ih, &eh}) pts.push_back(make_point(*s, n, true));
       g_progress.step(absl::StrCat("spaces ", n, " B"));
     }
@@ -670,7 +864,7 @@ void run_spaces(const Config& c, const std::string& dir) {
                    "spaces) one-way IPC, 0 B = the null IPC; cold: receive buffer flushed "
                    "before each IPC, hot: not. Hosted, a space is a simulated page table probed "
                    "by the kernel; a switch between spaces changes no hardware state",
-                   c, pts, absl::StrCat("\"errors\":", errors));
+                   c, pts, checks);
 }
 
 std::size_t count_steps(const std::string& e, const Config& c) {
@@ -698,6 +892,14 @@ int main(int argc, char** argv) {
   c.samples = absl::GetFlag(FLAGS_samples) > 0 ? absl::GetFlag(FLAGS_samples) : c.quick ? 41 : 1001;
   c.warmup = c.quick ? 5 : 40;
   g_interleave = absl::GetFlag(FLAGS_interleave);
+  g_corrupt = absl::GetFlag(FLAGS_corrupt_payload_for_test);
+  if (g_corrupt == 0 || g_corrupt < -1) {
+    std::fprintf(stderr, "--corrupt_payload_for_test takes a payload size > 0 (or -1: off)\n");
+    return 2;
+  }
+  if (g_corrupt > 0)
+    std::fprintf(stderr, "eros-repro-kernel: --corrupt_payload_for_test=%lld: every server flips one byte "
+                 "of each %lld-byte string it receives (a test of the checks)\n", g_corrupt, g_corrupt);
   if (!absl::GetFlag(FLAGS_payloads).empty()) {
     for (auto& s : absl::GetFlag(FLAGS_payloads)) c.payloads.push_back(std::strtoull(s.c_str(), nullptr, 10));
   } else {
@@ -756,5 +958,10 @@ int main(int argc, char** argv) {
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
   std::fprintf(stderr, "eros-repro-kernel: %s in %.1f s (CPU %d, TSC %.3f GHz, timer overhead %.0f ticks)\n",
                absl::StrJoin(run, ",").c_str(), secs, cpu, mb::tsc_ghz(), g_overhead);
+  if (g_failed_checks != 0) {
+    std::fprintf(stderr, "eros-repro-kernel: %llu correctness check(s) failed (see above)\n",
+                 static_cast<unsigned long long>(g_failed_checks));
+    return 3;
+  }
   return 0;
 }
