@@ -1191,7 +1191,7 @@ def baremetal_report(bm, summary, derived=None):
         g = lambda x: fmt(x, 0) if float(x).is_integer() else fmt(x, 1)
         return f'{g(s["net"] * f)} [{g(s["p95_net"] * f)}]'
 
-    L.append('\n### IPC and system call (L4Re ipcbench layout, seed 000)\n')
+    L.append('\n### IPC and system call (L4Re ipcbench layout, as the L4Re benchmark pages report it)\n')
     rows = [[p, u, a, b, c] for p, u, a, b, c in L4RE_REF]
     for name, accel in (('EROS, QEMU TCG -icount shift=0', 'tcg-icount'), ('EROS, QEMU TCG (no icount)', 'tcg'),
                         ('EROS, KVM', 'kvm')):
@@ -1212,7 +1212,7 @@ def baremetal_report(bm, summary, derived=None):
         L.append('\nRound trips under TCG with icount (instructions, the timer pair included in median/p95/min):\n\n'
                  + md_table(['', 'median', 'p95', 'min', 'timer pair', 'net round trip', 'samples'], rt))
 
-    L.append('\n### Basic benchmark (HermitCore layout, seed 004: CPU cycles there)\n')
+    L.append('\n### Basic benchmark (HermitCore layout: CPU cycles in the HermitCore paper)\n')
     def cell(b, bench, series='main', half=False):
         v = bm_fig(b, bench, series, scale=0.5 if half else 1)
         return fmt(v, 0) if v is not None else '—'
@@ -1234,7 +1234,7 @@ def baremetal_report(bm, summary, derived=None):
                          if k in ('syscall', 'yield', 'map_1mb_sweep', 'map_1mb_order', 'first_write')) + '.\n')
 
     st = bm.get('stream', {})
-    L.append(f'\n### STREAM (HermitCore layout, seed 004)\n')
+    L.append(f'\n### STREAM (HermitCore layout)\n')
     rows = []
     for k in STREAM_KERNELS:
         for env, ref in zip(HERMIT_ENVS, HERMIT_STREAM[k]):
@@ -1264,7 +1264,7 @@ def baremetal_report(bm, summary, derived=None):
                 f'{st["linux_4x_llc"]["llc_bytes"] // 2**20} MB: {st["linux_4x_llc"]["n"]:,} doubles, '
                 f'{st["linux_4x_llc"]["errors"]} errors); the first uses the guest\'s size, which fits in that '
                 'cache. ' if 'linux_4x_llc' in st else '') +
-             'The seed compares KVM with QEMU; here the Linux process on the host stands for KVM '
+             'HermitCore compares KVM with QEMU; here the Linux process on the host stands for KVM '
              '(no hardware KVM on this machine)' + (', and KVM ran too.' if 'kvm' in st else '.') +
              ' Under TCG every guest instruction is translated code, so TCG MB/s measure QEMU, not the kernel.\n')
 
@@ -1296,7 +1296,7 @@ def baremetal_report(bm, summary, derived=None):
                  '`docs/baremetal.md`).\n')
 
     bt = bm.get('boot_time', {})
-    L.append('\n### Boot time (HermitCore layout, seed 004)\n')
+    L.append('\n### Boot time (HermitCore layout)\n')
     rows = [[f'HermitCore {e}', str(v), '—'] for e, v in HERMIT_BOOT_MS.items()]
     rows.append(['**EROS, QEMU TCG**', fmt(bt.get('qemu_start_to_first_domain_ms_tcg'), 1),
                  f'{fmt(bt.get("kernel_entry_to_first_domain_us_tcg"), 1)} µs'])
