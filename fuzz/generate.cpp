@@ -155,16 +155,20 @@ Step pick_role_step(Entropy& e, std::uint32_t pages, const Pages& good, Role rol
 SetupOp pick_setup(Entropy& e, std::uint32_t n, bool later) {
   SetupOp op;
   const unsigned roll = e.below(100);
-  if (later) {
-    op.what = roll < 40 ? Setup::Rescind : roll < 70 ? Setup::Copy : roll < 90 ? Setup::Start
-                                                                                : Setup::Void;
+  if (later) {   // between runs: mostly what changes a stalled domain's world
+    op.what = roll < 35 ? Setup::Rescind : roll < 60 ? Setup::Copy : roll < 85 ? Setup::Start
+              : roll < 92 ? Setup::Void : roll < 96 ? Setup::DomainControl : Setup::Yield;
   } else {
     op.what = roll < 55 ? Setup::Start : roll < 68 ? Setup::DomainControl : roll < 80 ? Setup::Number
               : roll < 88 ? Setup::Copy : roll < 95 ? Setup::Rescind : Setup::Void;
   }
   op.domain = 1 + e.below(n);
   op.object = 1 + e.below(n);
-  op.reg = static_cast<std::uint8_t>(e.percent(80) ? 1 + e.below(7) : e.below(16));
+  // Later, mostly the registers domains invoke (start keys in r1 and r2): a stalled
+  // domain whose key changes retries on another target.
+  op.reg = static_cast<std::uint8_t>(later && e.percent(60) ? 1 + e.below(2)
+                                     : e.percent(80)       ? 1 + e.below(7)
+                                                           : e.below(16));
   op.badge = static_cast<std::uint16_t>(e.percent(50) ? e.below(8) : e.take(2));
   op.from_reg = static_cast<std::uint8_t>(e.percent(60) ? 3 : e.below(16));
   return op;
@@ -227,7 +231,9 @@ Program generate(Entropy& e, const Limits& lim) {
   }
 
   // Later runs: the harness rescinds, copies keys around (stale resume keys too), resets.
-  if (lim.max_phases > 1 && e.percent(35)) {
+  // Half the programs have some: domains stalled at a run's end are common, and what a
+  // restarted staller finds when its world changed meanwhile is where bugs hid.
+  if (lim.max_phases > 1 && e.percent(50)) {
     const std::uint32_t more = 1 + e.below(lim.max_phases - 1);
     for (std::uint32_t i = 0; i < more; ++i) {
       std::vector<SetupOp> ph;
