@@ -35,7 +35,8 @@ def main():
     eros = os.path.join(src, 'eros')
     for args in (['test', 'extra'], ['setup', '--x'], ['image', 'x'], ['help', 'x'],
                  ['fuzz', '--seconds', 'abc'], ['fuzz', '--seconds', '0'], ['fuzz', '--seconds'],
-                 ['fuzz', '--seconds=-3'], ['fuzz', '--bogus'], ['no-such-command']):
+                 ['fuzz', '--seconds=-3'], ['fuzz', '--bogus'], ['coverage', 'extra'],
+                 ['coverage', '--kernel-tests', '--bogus'], ['no-such-command']):
         expect_usage([eros] + args, src, './eros ' + ' '.join(args))
 
     tools = {
