@@ -6,7 +6,7 @@
 (`./eros coverage` runs this.) Configures build-cov/ (tools/coverage-g++, -Db_coverage=true,
 -O0), builds the two test executables, deletes every .gcda file, runs
 tests/differential/differential_tests -- every test case, all fixed-seed: what `./eros test`
-runs; with --campaign-only only the "campaign: *" cases, the generator's reach alone -- and
+runs; with --campaign-only only the fixed-seed [campaign] cases, the generator's reach alone -- and
 with --kernel-tests tests/kernel_tests too, then reads the counters, filtered to core/,
 capabilities/ and ipc/ (headers included: most of the fast path is inline).
 
@@ -143,6 +143,8 @@ def run_tests(names, spec):
                                  capture_output=True, text=True)
         cases = listing.stdout.split('\n')
         cases = [c for c in cases if c.strip()]
+        if not cases:
+            raise Failure(f'{name}: no test case matches {" ".join(args)}')
         shown = ' '.join(os.path.relpath(c, TOP) if os.path.isabs(c) else
                          (f'"{c}"' if ' ' in c or '*' in c else c) for c in cmd)
         say(f'running {shown} ({len(cases)} test cases)')
@@ -348,7 +350,7 @@ def main():
     ap.add_argument('--kernel-tests', action='store_true',
                     help='run tests/kernel_tests too (after the differential tests)')
     ap.add_argument('--campaign-only', action='store_true',
-                    help='of the differential tests, run only the "campaign: *" cases')
+                    help="of the differential tests, run only the fixed-seed [campaign] cases")
     args = ap.parse_args()
     t0 = time.time()
     try:
@@ -358,7 +360,7 @@ def main():
         t1 = time.time()
         reset_counters()
         names = ['differential'] + (['kernel'] if args.kernel_tests else [])
-        runs = run_tests(names, 'campaign:*' if args.campaign_only else '*')
+        runs = run_tests(names, '[campaign]' if args.campaign_only else '')
         t2 = time.time()
         say('reading the counters (gcovr, gcov --json-format)')
         raw, summary, nothrow = gcovr(gcov)

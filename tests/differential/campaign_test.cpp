@@ -58,7 +58,7 @@ Totals campaign(const char* name, std::uint64_t seed, std::size_t target, const 
 
 }  // namespace
 
-TEST_CASE("campaign: mixed hostile programs, kernel and model agree", "[differential]") {
+TEST_CASE("campaign: mixed hostile programs, kernel and model agree", "[differential][campaign]") {
   Options o;
   o.invariants = true;
   Totals t = campaign("mixed", 0xE2050005, 140'000, Limits{}, o);
@@ -66,7 +66,7 @@ TEST_CASE("campaign: mixed hostile programs, kernel and model agree", "[differen
 }
 
 TEST_CASE("campaign: two or three domains, long programs (deep call chains, busy targets)",
-          "[differential]") {
+          "[differential][campaign]") {
   Limits lim;
   lim.max_domains = 3;
   lim.max_steps = 60;
@@ -76,7 +76,8 @@ TEST_CASE("campaign: two or three domains, long programs (deep call chains, busy
   CHECK(t.invocations >= 40'000);
 }
 
-TEST_CASE("campaign: many domains, the whole arena compared at every step", "[differential]") {
+TEST_CASE("campaign: many domains, the whole arena compared at every step",
+          "[differential][campaign]") {
   Limits lim;
   lim.max_domains = 8;
   lim.max_steps = 16;
