@@ -216,12 +216,10 @@ std::size_t System::run() {
     pthread_attr_getstack(&attr, &platform_.scheduler_.stack.bottom, &platform_.scheduler_.stack.size);
     pthread_attr_destroy(&attr);
   }
-  std::size_t dispatches = 0;
-  for (DomainId d; (d = kernel_.take_ready()) != kNoDomain; ++dispatches) {
-    platform_.run_from_scheduler(d);
-  }
+  const std::uint64_t before = platform_.switches();
+  for (DomainId d; (d = kernel_.take_ready()) != kNoDomain;) platform_.run_from_scheduler(d);
   t_active_ = outer;
-  return dispatches;
+  return static_cast<std::size_t>(platform_.switches() - before);
 }
 
 // ---- trace rendering -----------------------------------------------------------------

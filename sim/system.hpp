@@ -126,7 +126,9 @@ class System {
   }
 
   // ---- running -----------------------------------------------------------------------
-  // Run domains until none is ready; returns how many times the scheduler dispatched one.
+  // Run domains until none is ready. Returns how many times a domain was put on the CPU:
+  // from the scheduler, or straight from another domain (a Call or Return switches to its
+  // recipient; a domain that blocks or halts switches to the next ready one).
   std::size_t run();
   // The system whose domains are running on this thread, and the domain on the CPU.
   static System* active() { return t_active_; }

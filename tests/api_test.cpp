@@ -1,4 +1,5 @@
-// The host API (sim::System): a bad argument aborts with one line naming it.
+// The host API (sim::System): a bad argument aborts with one line naming it, and run()
+// counts every time a domain is put on the CPU.
 #include <catch2/catch.hpp>
 #include <cstdint>
 #include <functional>
@@ -164,4 +165,52 @@ TEST_CASE("run() called from one of the system's own domains aborts", "[api][usa
   sim::System sys;
   sys.spawn([&] { sys.run(); });
   REQUIRE_USAGE_ERROR(sys.run(), "eros: sim::System::run: called from a domain of this system");
+}
+
+TEST_CASE("run() counts every time a domain is put on the CPU", "[api][run]") {
+  SECTION("calls and returns switch straight to the recipient: each one counts") {
+    sim::System sys;
+    constexpr int kCalls = 3;
+    const DomainId server = sys.spawn([] { test::serve([](const Result& r) { return r.w[0] + 1; }); });
+    std::uint64_t last = 0;
+    const DomainId client = sys.spawn([&] {
+      for (int i = 0; i < kCalls; ++i) last = user::call(1, {.w = {last}}).w[0];
+    });
+    sys.set_key(client, 1, sys.start_key(server));
+    // The scheduler runs the server (1), whose wait switches to the ready client (2);
+    // each call switches to the server and each reply back to the client (2 per call);
+    // the client halts with nothing ready, back to the scheduler.
+    CHECK(sys.run() == 2 + 2 * kCalls);
+    CHECK(last == kCalls);
+    CHECK(sys.state(server) == DomainState::Available);
+    CHECK(sys.run() == 0);   // nothing ready
+    // A later call wakes the server again: the scheduler runs the new client (1), its
+    // call switches to the server (2), the reply back (3).
+    const DomainId again = sys.spawn([&] { last = user::call(1, {.w = {10}}).w[0]; });
+    sys.set_key(again, 1, sys.start_key(server));
+    CHECK(sys.run() == 3);
+    CHECK(last == 11);
+  }
+  SECTION("a domain that halts or yields switches to the next ready one: each one counts") {
+    sim::System sys;
+    for (int i = 0; i < 3; ++i) sys.spawn([] {});
+    CHECK(sys.run() == 3);   // the scheduler runs d1; d1 halts into d2, d2 into d3
+    const DomainId a = sys.spawn([] { user::call(1); });
+    const DomainId b = sys.spawn([] { user::call(1); });
+    sys.set_key(a, 1, sys.yield_key());
+    sys.set_key(b, 1, sys.yield_key());
+    CHECK(sys.run() == 4);   // a (scheduler), a yields to b, b yields to a, a halts into b
+  }
+  SECTION("a Send makes its recipient ready; the sender runs on") {
+    sim::System sys;
+    const DomainId server = sys.spawn([] {
+      user::wait(test::rcv_resume());
+      user::wait(test::rcv_resume());
+    });
+    const DomainId client = sys.spawn([] { user::send(1, {.w = {1}}); });
+    sys.set_key(client, 1, sys.start_key(server));
+    // server (scheduler), its wait into the client, the client halts into the server
+    CHECK(sys.run() == 3);
+    CHECK(sys.state(server) == DomainState::Available);
+  }
 }
