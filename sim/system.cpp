@@ -99,6 +99,12 @@ std::byte* alloc_pages(std::size_t bytes) {
 
 // Guard pages cost one mapping each; Linux allows about 65,000 per process.
 constexpr std::uint32_t kMaxGuardedStacks = 16384;
+
+// EROS_NO_CALIBRATE=1: no System in this process tunes the copy family.
+bool calibration_disabled_by_env() {
+  const char* e = std::getenv("EROS_NO_CALIBRATE");
+  return e != nullptr && e[0] == '1' && e[1] == '\0';
+}
 }  // namespace
 
 const Options& System::checked(const Options& o) {
@@ -130,7 +136,8 @@ System::System(Options options)
   SimPlatform::calibrate_fp_status();
   // The copy family's thresholds for this CPU, measured once and kept in a file. Timings
   // under a sanitizer mean nothing, so sanitized builds keep the built-in defaults.
-  if constexpr (!kAsan) copy::ensure_tuned();
+  if constexpr (!kAsan)
+    if (options.calibrate && !calibration_disabled_by_env()) copy::ensure_tuned();
   kernel_.trace.enabled = options.trace;
   new_space();   // kSharedSpace
 }

@@ -28,6 +28,12 @@ struct Options {
   std::uint32_t max_numbers = 1024;
   std::uint32_t trace_capacity = 1 << 16;                      // 0 or a power of two
   bool trace = true;
+  // Tune the copy family for this CPU when this is the process's first tuned System: load
+  // the table cached under ${XDG_CACHE_HOME:-$HOME/.cache}/eros/, or calibrate (about a
+  // second) and write it there. false, or EROS_NO_CALIBRATE=1 in the environment, keeps the
+  // built-in thresholds and touches no file: what is delivered is the same, only the speed
+  // of long strings differs. Sanitized builds never tune (their timings mean nothing).
+  bool calibrate = true;
 };
 
 inline constexpr std::uint32_t kMaxDomainsLimit = 1u << 24;
