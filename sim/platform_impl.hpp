@@ -36,6 +36,7 @@ class SimPlatform {
   // ---- the seam (core/platform.hpp) --------------------------------------------------
   void switch_to(Domain& from, Domain& to) noexcept {
     current_ = to.id;
+    ++switches_;
     jump(fibers_[to.id], &fibers_[from.id].ctx);
   }
   void to_scheduler(Domain& from) noexcept {
@@ -61,9 +62,12 @@ class SimPlatform {
   };
 
   DomainId current() const { return current_; }
+  // Times a domain was put on the CPU, from the scheduler or from another domain.
+  std::uint64_t switches() const { return switches_; }
   // Run domain d from the scheduler's context; returns when the CPU comes back to it.
   void run_from_scheduler(DomainId d) noexcept {
     current_ = d;
+    ++switches_;
     jump(fibers_[d], &scheduler_.ctx);
   }
 
@@ -106,6 +110,7 @@ class SimPlatform {
   }
 
   DomainId current_ = kNoDomain;
+  std::uint64_t switches_ = 0;   // next to current_: one line written per switch
 };
 
 using Platform = SimPlatform;

@@ -1,6 +1,8 @@
 // Simulated address spaces: building the radix tree (the walk is inline in space.hpp).
 #include "sim/space.hpp"
 
+#include "sim/usage.hpp"
+
 namespace eros::sim {
 
 Space::Space() = default;
@@ -25,8 +27,19 @@ Space::Leaf* Space::leaf_for(std::uintptr_t page) {
 }
 
 void Space::map(const void* addr, std::size_t bytes, Perm perm) {
+  // Past kSpaceTop the tree's index would wrap onto low pages: refuse, never alias.
+  check_page_range("sim::Space::map", addr, bytes);
+  check_perm("sim::Space::map", perm);
+  set(reinterpret_cast<std::uintptr_t>(addr), bytes, perm);
+}
+
+void Space::unmap(const void* addr, std::size_t bytes) {
+  check_page_range("sim::Space::unmap", addr, bytes);
+  set(reinterpret_cast<std::uintptr_t>(addr), bytes, kNone);
+}
+
+void Space::set(std::uintptr_t a, std::size_t bytes, Perm perm) {
   if (bytes == 0) return;
-  auto a = reinterpret_cast<std::uintptr_t>(addr);
   for (std::uintptr_t page = a >> kPageShift, end = (a + bytes - 1) >> kPageShift; page <= end;
        ++page) {
     std::uint8_t& p = leaf_for(page)->perm[page & 511];

@@ -16,6 +16,8 @@ enum Perm : std::uint8_t {
 
 inline constexpr std::size_t kPageSize = 4096;
 inline constexpr int kPageShift = 12;
+// A space covers 48-bit addresses: [0, kSpaceTop).
+inline constexpr std::uintptr_t kSpaceTop = std::uintptr_t{1} << 48;
 
 // A domain's view of host memory. Domain code runs in the host's address space, so a
 // simulated address is the host address itself; the space says which pages the domain
@@ -29,14 +31,16 @@ class Space {
   Space& operator=(const Space&) = delete;
 
   // Give the pages covering [addr, addr+bytes) the permission `perm` (kNone unmaps).
+  // addr is page-aligned, the range lies below kSpaceTop and perm is kNone..kReadWrite;
+  // anything else aborts with a message (sim/usage.hpp).
   void map(const void* addr, std::size_t bytes, Perm perm);
-  void unmap(const void* addr, std::size_t bytes) { map(addr, bytes, kNone); }
+  void unmap(const void* addr, std::size_t bytes);
 
   // Does every page of [addr, addr+n) have all of `need`? n > 0.
   bool allows(const void* addr, std::size_t n, Perm need) const noexcept {
     auto a = reinterpret_cast<std::uintptr_t>(addr);
     std::uintptr_t last = a + n - 1;
-    if (last < a || (last >> 48) != 0) return false;   // wraps, or not a user address
+    if (last < a || last >= kSpaceTop) return false;   // wraps, or not a user address
     std::uintptr_t page = a >> kPageShift;
     const std::uintptr_t end = last >> kPageShift;
     for (;;) {
@@ -72,6 +76,7 @@ class Space {
     return nullptr;
   }
   Leaf* leaf_for(std::uintptr_t page);
+  void set(std::uintptr_t a, std::size_t bytes, Perm perm);
 
   Node root_;
   std::vector<std::unique_ptr<Node>> nodes_;

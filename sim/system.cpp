@@ -99,10 +99,28 @@ std::byte* alloc_pages(std::size_t bytes) {
 
 // Guard pages cost one mapping each; Linux allows about 65,000 per process.
 constexpr std::uint32_t kMaxGuardedStacks = 16384;
+
+// EROS_NO_CALIBRATE=1: no System in this process tunes the copy family.
+bool calibration_disabled_by_env() {
+  const char* e = std::getenv("EROS_NO_CALIBRATE");
+  return e != nullptr && e[0] == '1' && e[1] == '\0';
+}
 }  // namespace
 
+const Options& System::checked(const Options& o) {
+  constexpr const char* fn = "sim::System::System";
+  if (o.max_domains < 1 || o.max_domains > kMaxDomainsLimit)
+    out_of_range(fn, "Options::max_domains", o.max_domains, 1, kMaxDomainsLimit);
+  if (o.stack_bytes < kMinStackBytes || o.stack_bytes > kMaxStackBytes)
+    out_of_range(fn, "Options::stack_bytes", o.stack_bytes, kMinStackBytes, kMaxStackBytes);
+  if ((o.trace_capacity & (o.trace_capacity - 1)) != 0)
+    usage_error(fn, absl::StrFormat("Options::trace_capacity %u out of range: 0 or a power of two",
+                                    o.trace_capacity));
+  return o;
+}
+
 System::System(Options options)
-    : options_(options),
+    : options_(checked(options)),
       domains_(options.max_domains + 1),
       numbers_(options.max_numbers),
       trace_ring_(options.trace_capacity),
@@ -118,7 +136,8 @@ System::System(Options options)
   SimPlatform::calibrate_fp_status();
   // The copy family's thresholds for this CPU, measured once and kept in a file. Timings
   // under a sanitizer mean nothing, so sanitized builds keep the built-in defaults.
-  if constexpr (!kAsan) copy::ensure_tuned();
+  if constexpr (!kAsan)
+    if (options.calibrate && !calibration_disabled_by_env()) copy::ensure_tuned();
   kernel_.trace.enabled = options.trace;
   new_space();   // kSharedSpace
 }
@@ -134,6 +153,11 @@ SpaceId System::new_space() {
 }
 
 std::span<std::byte> System::alloc(SpaceId s, std::size_t bytes, Perm perm) {
+  constexpr const char* fn = "sim::System::alloc";
+  check_space(fn, s, platform_.spaces_.size());
+  check_perm(fn, perm);
+  // Rounding up past SIZE_MAX would wrap to a one-page block behind a huge span.
+  if (bytes > kSpaceTop) out_of_range(fn, "bytes", bytes, 0, kSpaceTop);
   std::size_t rounded = (bytes + kPageSize - 1) & ~(kPageSize - 1);
   if (rounded == 0) rounded = kPageSize;
   auto* p = static_cast<std::byte*>(std::aligned_alloc(kPageSize, rounded));
@@ -145,12 +169,23 @@ std::span<std::byte> System::alloc(SpaceId s, std::size_t bytes, Perm perm) {
 }
 
 void System::map(SpaceId s, const void* addr, std::size_t bytes, Perm perm) {
-  space(s).map(addr, bytes, perm);
+  constexpr const char* fn = "sim::System::map";
+  check_space(fn, s, platform_.spaces_.size());
+  check_page_range(fn, addr, bytes);
+  check_perm(fn, perm);
+  platform_.spaces_[s]->map(addr, bytes, perm);
 }
-void System::unmap(SpaceId s, const void* addr, std::size_t bytes) { space(s).unmap(addr, bytes); }
+void System::unmap(SpaceId s, const void* addr, std::size_t bytes) {
+  constexpr const char* fn = "sim::System::unmap";
+  check_space(fn, s, platform_.spaces_.size());
+  check_page_range(fn, addr, bytes);
+  platform_.spaces_[s]->unmap(addr, bytes);
+}
 
 DomainId System::spawn(std::function<void()> body, SpaceId s) {
-  if (s >= platform_.spaces_.size()) return kNoDomain;
+  constexpr const char* fn = "sim::System::spawn";
+  check_space(fn, s, platform_.spaces_.size());
+  if (!body) usage_error(fn, "body is empty");
   DomainId id = kernel_.create_domain(s);
   if (id == kNoDomain) return kNoDomain;
   bodies_[id] = std::move(body);
@@ -161,7 +196,7 @@ DomainId System::spawn(std::function<void()> body, SpaceId s) {
   f.ctx = boost::context::detail::make_fcontext(bottom + options_.stack_bytes, options_.stack_bytes,
                                                 &System::fiber_entry);
   // The domain's stack is its own memory: buffers on it may be sent and received into.
-  space(s).map(bottom + kPageSize, options_.stack_bytes - kPageSize, kReadWrite);
+  platform_.spaces_[s]->map(bottom + kPageSize, options_.stack_bytes - kPageSize, kReadWrite);
   return id;
 }
 
@@ -178,6 +213,8 @@ void System::run_body(DomainId id) {
 }
 
 std::size_t System::run() {
+  // The scheduler's context would be overwritten by the domain's own.
+  if (t_active_ == this) usage_error("sim::System::run", "called from a domain of this system");
   System* outer = t_active_;
   t_active_ = this;
   if constexpr (kAsan) {
@@ -186,12 +223,10 @@ std::size_t System::run() {
     pthread_attr_getstack(&attr, &platform_.scheduler_.stack.bottom, &platform_.scheduler_.stack.size);
     pthread_attr_destroy(&attr);
   }
-  std::size_t dispatches = 0;
-  for (DomainId d; (d = kernel_.take_ready()) != kNoDomain; ++dispatches) {
-    platform_.run_from_scheduler(d);
-  }
+  const std::uint64_t before = platform_.switches();
+  for (DomainId d; (d = kernel_.take_ready()) != kNoDomain;) platform_.run_from_scheduler(d);
   t_active_ = outer;
-  return dispatches;
+  return static_cast<std::size_t>(platform_.switches() - before);
 }
 
 // ---- trace rendering -----------------------------------------------------------------
