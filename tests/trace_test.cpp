@@ -142,9 +142,7 @@ std::size_t line_of(const std::string& text, const std::string& part) {
   std::size_t line = 0, pos = 0;
   while (pos < text.size()) {
     const std::size_t end = text.find('\n', pos);
-    if (text.compare(pos, end - pos, part) == 0 ||
-        text.substr(pos, end - pos).find(part) != std::string::npos)
-      return line;
+    if (text.substr(pos, end - pos).find(part) != std::string::npos) return line;
     ++line;
     pos = end == std::string::npos ? text.size() : end + 1;
   }
