@@ -2,6 +2,8 @@
 #pragma once
 #include <cstdint>
 
+#include "core/abi.hpp"
+
 namespace eros {
 
 using DomainId = std::uint32_t;          // index into the domain table; 0 names no domain
@@ -45,7 +47,6 @@ struct Key {
 };
 static_assert(sizeof(Key) == 16, "keys are 16-byte values: the register file layout depends on it");
 
-inline constexpr int kRegisterCount = 16;
 inline constexpr std::uint8_t kVoidRegister = 0;   // always reads void, writes discarded
 
 constexpr bool register_in_range(std::uint8_t r) { return r < kRegisterCount; }

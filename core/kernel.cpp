@@ -197,11 +197,11 @@ Status Kernel::kernel_object(Domain& me, const Key& k, const Message& m, const R
       rescind(k.object);
       return Status::Ok;
     case order::kSetDelivery:
-      if (m.w[1] > static_cast<std::uint64_t>(Delivery::streaming)) return Status::BadOrder;
+      if (m.w[1] > static_cast<std::uint64_t>(Delivery::streaming)) return Status::BadArgument;
       domains_[k.object].delivery = static_cast<Delivery>(m.w[1]);
       return Status::Ok;
     default:
-      return Status::BadOrder;
+      return Status::UnknownOrder;
   }
 }
 

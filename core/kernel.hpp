@@ -15,14 +15,6 @@ struct NumberObject {
   std::uint64_t w[4] = {};
 };
 
-// Order codes understood by kernel objects.
-namespace order {
-inline constexpr std::uint64_t kMakeStart = 1;  // DomainControl: w1 = badge → start key in r[0]
-inline constexpr std::uint64_t kRescind = 2;    // DomainControl: void every start key of it
-inline constexpr std::uint64_t kSetDelivery = 3;  // DomainControl: w1 = Delivery (0 cached,
-                                                  // 1 streaming); another w1 is BadOrder
-}  // namespace order
-
 // Storage the kernel runs in, sized and provided by the platform at start-up: the kernel
 // itself never allocates.
 struct KernelMemory {

@@ -2,11 +2,9 @@
 #pragma once
 #include <cstdint>
 
-#include "core/status.hpp"
+#include "core/abi.hpp"
 
 namespace eros {
-
-inline constexpr std::uint32_t kMaxString = 65536;
 
 enum class Op : std::uint8_t { Call = 0, Return, Send };
 inline constexpr const char* name(Op op) {

@@ -261,9 +261,9 @@ Status Model::perform(Id me, const Key& key, const Message& m, std::uint8_t into
       rescind(key.object);
       return Status::Ok;
     case kSetDelivery:   // how strings land: invisible to the semantics
-      return m.w[1] <= 1 ? Status::Ok : Status::BadOrder;
+      return m.w[1] <= 1 ? Status::Ok : Status::BadArgument;
     default:
-      return Status::BadOrder;
+      return Status::UnknownOrder;
   }
 }
 

@@ -20,7 +20,7 @@
 #include "capabilities/key.hpp"   // KeyKind (names only)
 #include "core/domain.hpp"        // DomainState (names only)
 #include "core/message.hpp"       // Op, Result, kMaxString (names and layout only)
-#include "core/status.hpp"        // Status
+#include "core/abi.hpp"           // Status, order codes, limits
 #include "core/trace.hpp"         // EventKind (names only)
 
 namespace eros::model {
@@ -31,10 +31,9 @@ inline constexpr int kRegisters = 16;
 inline constexpr std::uint32_t kMaxString = eros::kMaxString;   // 65,536
 inline constexpr std::uint64_t kPage = 4096;
 
-// Order codes of the domain-control key.
-inline constexpr std::uint64_t kMakeStart = 1;
-inline constexpr std::uint64_t kRescind = 2;
-inline constexpr std::uint64_t kSetDelivery = 3;
+using order::kMakeStart;
+using order::kRescind;
+using order::kSetDelivery;
 
 // Page permission bits.
 inline constexpr std::uint8_t kRead = 1, kWrite = 2;

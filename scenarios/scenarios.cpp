@@ -150,7 +150,10 @@ void hostile_args(std::byte* data, std::uint64_t) {
 constexpr std::uint8_t kControl = 4;   // a domain-control key
 constexpr std::uint8_t kPager = 5;     // a memory keeper's key to the page-mapping object
 constexpr std::uint8_t kNumber = 6;    // a number key
-constexpr std::uint64_t kMakeStart = 1, kRescind = 2;   // DomainControl orders
+using order::kMakeStart;
+using order::kMapFreshPage;
+using order::kMapFreshRange;
+using order::kRescind;
 constexpr ReceiveDesc kTakeResume{nullptr, 0, {0, 0, 0, kCaller}};
 
 const void* addr(std::uint64_t a) { return reinterpret_cast<const void*>(a); }
@@ -178,8 +181,8 @@ void control_client(std::byte*, std::uint64_t) {
   expect(user::call(kControl, {.w = {kMakeStart, 77}}, into5).status == Status::Ok);
   expect(user::call(5).w[0] == 77);
   expect(user::call(kServer).w[0] == 1);
-  expect(user::call(kControl, {.w = {9}}).status == Status::BadOrder);
-  expect(user::send(kControl, {.w = {9}}) == Status::BadOrder);
+  expect(user::call(kControl, {.w = {9}}).status == Status::UnknownOrder);
+  expect(user::send(kControl, {.w = {9}}) == Status::UnknownOrder);
   expect(user::send(kControl, {.w = {kMakeStart, 78}}) == Status::Ok);   // answer dropped
   expect(user::call(kControl, {.w = {kRescind}}).status == Status::Ok);
   expect(user::call(5).status == Status::Void);
@@ -193,7 +196,7 @@ void control_client(std::byte*, std::uint64_t) {
 // One Return on a kernel object (performed, answer dropped; it becomes Available).
 void object_returner(std::byte*, std::uint64_t param) {
   if (param == 0) user::return_to(kNumber);
-  if (param == 1) user::return_to(kControl, {.w = {9}});                       // BadOrder
+  if (param == 1) user::return_to(kControl, {.w = {9}});                       // UnknownOrder
   if (param == 2) user::return_to(kControl, {.len = 16, .str = addr(0x1000)});   // SourceFault
   expect(false);   // nobody calls it
 }
@@ -955,7 +958,7 @@ constexpr Scenario list[] = {
     scenario("send-fork", 3, send_fork_d, send_fork_k,
              "Send on a resume key: the reply, the server runs on; the key is then consumed"),
     scenario("domain-control", 3, control_d, control_k,
-             "MakeStart, BadOrder, Send and Return on kernel objects, Rescind, number keys"),
+             "MakeStart, UnknownOrder, Send and Return on kernel objects, Rescind, number keys"),
     scenario("coroutine", 3, coroutine_d, coroutine_k,
              "coroutine calls on resume keys both ways, then a plain reply"),
     scenario("tail-call-busy", 4, tail_busy_d, tail_busy_k,

@@ -40,15 +40,9 @@ struct DomainSpec {
 // no Call. kFaultBadTrap is the vector of a trap whose argument pointers were refused.
 inline constexpr std::uint8_t kKeeperRegister = 14;
 inline constexpr std::uint64_t kFaultBadTrap = 256;
-// The page-mapping object's order: map a fresh zeroed, writable page at w1 into the space
-// of the domain named by the badge of the invoked key. It answers on the resume key it
-// receives (in r3): w0 = 0 mapped, 1 refused. A memory keeper tail-calls it with the
-// faulted domain's resume key, so the answer goes straight to that domain: mapped, it
-// restarts the write; refused, it halts.
-inline constexpr std::uint64_t kMapFreshPage = 1;
-// The same object's second order: map w2 fresh zeroed, writable pages from w1 on (all of
-// them, or as many as it can: w0 = 0 all mapped, 1 refused, w1 = how many were mapped).
-inline constexpr std::uint64_t kMapFreshRange = 2;
+// The page-mapping object (orders in core/abi.hpp) answers on the resume key it receives
+// (in r3). A memory keeper tail-calls it with the faulted domain's resume key, so the
+// answer goes straight to that domain: mapped, it restarts the write; refused, it halts.
 
 // Set by the bare-metal kernel (command line `quick`) and by the hosted runner (`--bench
 // --quick`) in the parameter of every domain of a benchmark scenario: fewer samples,

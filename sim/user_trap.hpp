@@ -21,7 +21,7 @@ namespace eros::user::trap {
     case Op::Return: return k.return_to(me, key, *mp, *rp);
     case Op::Send: return k.send(me, key, *mp);
   }
-  return Result{Status::BadOrder, 0, 0, 0, {}};
+  return Result{Status::UnknownOrder, 0, 0, 0, {}};
 }
 
 }  // namespace eros::user::trap

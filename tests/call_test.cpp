@@ -142,14 +142,14 @@ TEST_CASE("a domain-control key makes start keys with a chosen badge", "[keys][b
   CHECK(badge_seen == 0x1234);
 }
 
-TEST_CASE("an unknown order code on a kernel object is BadOrder", "[keys][errors]") {
+TEST_CASE("an unknown order code on a kernel object is UnknownOrder", "[keys][errors]") {
   sim::System sys;
   Result r{};
   DomainId target = sys.spawn([] { user::wait({}); });
   DomainId d = sys.spawn([&] { r = user::call(1, {.w = {12345}}); });
   sys.set_key(d, 1, sys.domain_control_key(target));
   sys.run();
-  CHECK(r.status == Status::BadOrder);
+  CHECK(r.status == Status::UnknownOrder);
 }
 
 TEST_CASE("register 0 always reads void and discards writes", "[keys]") {

@@ -68,7 +68,7 @@ TEST_CASE("streaming delivery lands the same bytes; SetDelivery chooses it", "[s
     sys.run();
     INFO("n = " << n);
     CHECK(set.status == Status::Ok);
-    CHECK(bad.status == Status::BadOrder);
+    CHECK(bad.status == Status::BadArgument);
     CHECK(sys.delivery(server) == Delivery::streaming);   // the bad value changed nothing
     CHECK(got.landed == n);
     CHECK(std::equal(src.begin() + 5, src.begin() + 5 + n, dst.begin() + 7));

@@ -44,7 +44,7 @@ extern "C" [[noreturn]] void eros_pager_main() {
   const Result* r = &k.return_to(me, 0, Message{}, rcv);
   for (;;) {
     Message answer{};
-    if (r->w[0] == scenarios::kMapFreshRange) {
+    if (r->w[0] == order::kMapFreshRange) {
       // w2 pages from w1 on (at most 4096: 16 MB), stopping at the first refused.
       const std::uint64_t pages = r->w[2] < 4096 ? r->w[2] : 4096;
       std::uint64_t done = 0;
@@ -53,7 +53,7 @@ extern "C" [[noreturn]] void eros_pager_main() {
       answer.w[1] = done;
     } else {
       answer.w[0] =
-          r->w[0] == scenarios::kMapFreshPage && x86::map_fresh(r->key_info, r->w[1]) ? 0 : 1;
+          r->w[0] == order::kMapFreshPage && x86::map_fresh(r->key_info, r->w[1]) ? 0 : 1;
     }
     r = &k.return_to(me, kCaller, answer, rcv);
   }
