@@ -9,26 +9,36 @@ namespace eros {
 using DomainId = std::uint32_t;          // index into the domain table; 0 names no domain
 inline constexpr DomainId kNoDomain = 0;
 
+// Void, the two kinds that name a domain, then one kind per kernel object (core/objects.def).
 enum class KeyKind : std::uint8_t {
   Void = 0,
   Start,          // entry port of a domain, with a 16-bit badge (keyInfo)
   Resume,         // one-shot reply port to a Waiting domain
-  Number,         // kernel object answering its four words: the null system call
-  DomainControl,  // kernel object: make start keys of a domain, rescind it, set its delivery
-  Yield,          // kernel object: answers, then puts the invoker behind every ready domain
+#define EROS_KERNEL_OBJECT(Kind, code) Kind,
+#include "core/objects.def"
+#undef EROS_KERNEL_OBJECT
 };
-inline constexpr int kKeyKindCount = 6;
+inline constexpr int kFirstObjectKind = static_cast<int>(KeyKind::Resume) + 1;
+inline constexpr int kKeyKindCount = kFirstObjectKind
+#define EROS_KERNEL_OBJECT(Kind, code) +1
+#include "core/objects.def"
+#undef EROS_KERNEL_OBJECT
+    ;
 
-// A kernel object answers at once, with no domain switch. Every kernel-object kind is
-// listed here and only here: the invocation path and the keeper rule (a kernel object
-// as keeper would answer a fault at once and the fault repeat, so the domain halts) use it.
+// A kernel object answers at once, with no domain switch: the invocation path and the
+// keeper rule (a kernel object as keeper would answer a fault at once and the fault
+// repeat, so the domain halts) ask this.
 constexpr bool is_kernel_object(KeyKind k) {
-  return k == KeyKind::Number || k == KeyKind::DomainControl || k == KeyKind::Yield;
+  const int i = static_cast<int>(k);
+  return i >= kFirstObjectKind && i < kKeyKindCount;
 }
 
 constexpr const char* name(KeyKind k) {
-  constexpr const char* names[kKeyKindCount] = {"Void", "Start", "Resume", "Number",
-                                                "DomainControl", "Yield"};
+  constexpr const char* names[kKeyKindCount] = {"Void", "Start", "Resume",
+#define EROS_KERNEL_OBJECT(Kind, code) #Kind,
+#include "core/objects.def"
+#undef EROS_KERNEL_OBJECT
+  };
   auto i = static_cast<unsigned>(k);
   return i < kKeyKindCount ? names[i] : "?";
 }

@@ -61,10 +61,11 @@ inline constexpr std::uint64_t kMapFreshRange = 2;   // w2 pages from w1 on
 }  // namespace order
 
 // ---- key-type codes: w1 of the answer to KT ----------------------------------------
+// One per row of core/objects.def: key_type::kNumber, key_type::kDomainControl, ...
 namespace key_type {
-inline constexpr std::uint64_t kNumber = 0x101;
-inline constexpr std::uint64_t kDomainControl = 0x102;
-inline constexpr std::uint64_t kYield = 0x103;
+#define EROS_KERNEL_OBJECT(Kind, code) inline constexpr std::uint64_t k##Kind = code;
+#include "core/objects.def"
+#undef EROS_KERNEL_OBJECT
 }  // namespace key_type
 
 // ---- faults: w0 of the Call the kernel makes on a keeper ------------------------------

@@ -28,19 +28,12 @@ Key Kernel::start_key(DomainId d, std::uint16_t badge) const {
   return Key{KeyKind::Start, 0, badge, d, domains_[d].alloc_version};
 }
 
-Key Kernel::yield_key() const { return Key{KeyKind::Yield, 0, 0, 0, 0}; }
-
 // Yield: the invoker goes to the tail of the ready queue and the head runs; with nothing
 // else ready it simply goes on.
 void Kernel::yield(Domain& me) {
   if (ready_.empty()) return;
   make_ready(me);
   dispatch_away(me);
-}
-
-Key Kernel::domain_control_key(DomainId d) const {
-  if (!exists(d) || domains_[d].state == DomainState::Halted) return Key{};
-  return Key{KeyKind::DomainControl, 0, 0, d, 0};
 }
 
 Key Kernel::number_key(std::uint64_t w0, std::uint64_t w1, std::uint64_t w2, std::uint64_t w3) {
@@ -56,16 +49,11 @@ bool Kernel::valid(const Key& k) const {
       return exists(k.object) && domains_[k.object].alloc_version == k.bound;
     case KeyKind::Resume:
       return exists(k.object) && domains_[k.object].call_count == k.bound;
-    case KeyKind::DomainControl:
-      return exists(k.object) && domains_[k.object].state != DomainState::Halted;
-    case KeyKind::Number:
-      return k.object < number_count_;
-    case KeyKind::Yield:
-      return true;
     case KeyKind::Void:
       return false;
+    default:
+      return valid_object(k);
   }
-  return false;
 }
 
 void Kernel::rescind(DomainId id) {
@@ -175,34 +163,6 @@ void Kernel::dispatch_away(Domain& me) {
   }
   next->ready = false;
   platform_.switch_to(me, *next);
-}
-
-// ---- kernel objects: answered at once, no domain switch ------------------------------
-
-Status Kernel::kernel_object(Domain& me, const Key& k, const Message& m, const ReceiveDesc& rcv,
-                             Result& answer) {
-  answer = Result{};
-  if (k.kind == KeyKind::Number) {
-    const NumberObject& n = numbers_[k.object];
-    for (int i = 0; i < 4; ++i) answer.w[i] = n.w[i];
-    return Status::Ok;
-  }
-  if (k.kind == KeyKind::Yield) return Status::Ok;   // the invocation yields once answered
-  // DomainControl
-  switch (m.w[0]) {
-    case order::kMakeStart:
-      me.regs.write(rcv.r[0], start_key(k.object, static_cast<std::uint16_t>(m.w[1])));
-      return Status::Ok;
-    case order::kRescind:
-      rescind(k.object);
-      return Status::Ok;
-    case order::kSetDelivery:
-      if (m.w[1] > static_cast<std::uint64_t>(Delivery::streaming)) return Status::BadArgument;
-      domains_[k.object].delivery = static_cast<Delivery>(m.w[1]);
-      return Status::Ok;
-    default:
-      return Status::UnknownOrder;
-  }
 }
 
 }  // namespace eros

@@ -3,6 +3,7 @@
 #include <cstdint>
 
 #include "core/domain.hpp"
+#include "core/objects.hpp"
 #include "core/platform.hpp"
 #include "core/trace.hpp"
 #include "platform_impl.hpp"
@@ -36,10 +37,15 @@ class Kernel {
   // A new domain is Running and on the ready queue; kNoDomain when the table is full.
   DomainId create_domain(SpaceId space);
   Key start_key(DomainId d, std::uint16_t badge) const;
-  Key domain_control_key(DomainId d) const;
-  Key yield_key() const;
+  // A key to a kernel object of `kind` (core/objects.def): `object` names its domain
+  // (DomainControl), `w` its words (Number); a void key when it cannot be made.
+  Key object_key(KeyKind kind, std::uint32_t object, const std::uint64_t (&w)[4]);
+  Key domain_control_key(DomainId d) { return object_key(KeyKind::DomainControl, d, {}); }
+  Key yield_key() { return object_key(KeyKind::Yield, 0, {}); }
   Key number_key(std::uint64_t w0, std::uint64_t w1 = 0, std::uint64_t w2 = 0,
                  std::uint64_t w3 = 0);   // a void key when the number table is full
+  const NumberObject& number(std::uint32_t i) const { return numbers_[i]; }
+  std::uint32_t number_count() const { return number_count_; }
   void rescind(DomainId d);
   // The domain's program ended: every key to it becomes void; never returns.
   [[noreturn]] void halt(Domain& d);
@@ -69,8 +75,16 @@ class Kernel {
   Domain* start_target(const Key& k);
   Domain* resume_target(const Key& k);
   bool is_kernel_object(const Key& k) const { return eros::is_kernel_object(k.kind); }
-  Status kernel_object(Domain& me, const Key& k, const Message& m, const ReceiveDesc& rcv,
-                       Result& answer);
+  bool valid_object(const Key& k) const;
+  Status invoke_object(ObjectCall& c);
+  // What a Call on a key that names no domain answers at once (a failed check of the
+  // message, Void, or a kernel object's answer), written to `out`; a key the object makes
+  // goes to `keys_to`'s receive register r[0]. Returns whether the invoker yields after.
+  bool answer_at_once(Domain& me, const Key& key, const Message& m, Domain* keys_to,
+                      std::uint8_t key_into, Result& out);
+  // A Return or Send on such a key answers the domain whose valid resume key is in k3.
+  Domain* returnee(const Domain& me, const Message& m);
+  void resume_returnee(Domain& x);
   const Result& commit_call(Domain& me, Domain& to, std::uint8_t kr, const Key& key,
                             const Message& m, const ReceiveDesc& rcv, std::uint32_t landed);
   const Result& call_slow(Domain& me, std::uint8_t kr, Key key, const Message& m,

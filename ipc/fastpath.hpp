@@ -125,7 +125,9 @@ inline void Kernel::deliver_status(Domain& to, const Message& m, std::uint16_t k
     if (Status s = check_source(me, m); s != Status::Ok) [[unlikely]]
       return finish(me, Op::Call, kr, key, s, m.len);
     if (key.kind != KeyKind::Start) [[unlikely]] {
-      if (key.kind == KeyKind::Number && key.object < number_count_) return call_number(me, kr, key, m);
+      if (key.kind == KeyKind::Number && key.object < number_count_ &&
+          m.w[0] == order::kNumberValue)
+        return call_number(me, kr, key, m);
       return call_slow(me, kr, key, m, rcv);
     }
     Domain* to = start_target(key);
@@ -143,8 +145,9 @@ inline void Kernel::deliver_status(Domain& to, const Message& m, std::uint16_t k
   }
 }
 
-// A Call on a number key, the null system call: answered at once with its four words,
-// as Kernel::kernel_object would (every other field 0), without leaving the fast path.
+// A Call on a number key with its order, the null system call: answered at once with its
+// four words, as core/objects/number.cpp would (every other field 0), without leaving the
+// fast path.
 [[gnu::always_inline]] inline const Result& Kernel::call_number(Domain& me, std::uint8_t kr,
                                                                 const Key& key,
                                                                 const Message& m) {
@@ -188,7 +191,6 @@ inline void Kernel::deliver_status(Domain& to, const Message& m, std::uint16_t k
     const Key key = key_in_range ? me.regs[kr] : Key{};
     Domain* to = nullptr;
     std::uint16_t key_info = 0;
-    Status object_status = Status::Void;
     if (key.kind == KeyKind::Resume) [[likely]] {
       to = resume_target(key);
     } else if (key.kind == KeyKind::Start) {
@@ -202,22 +204,27 @@ inline void Kernel::deliver_status(Domain& to, const Message& m, std::uint16_t k
     }
 
     if (to == nullptr) [[unlikely]] {
-      // Void, stale or consumed key, or a kernel object: the reply is dropped.
+      // Void, stale or consumed key, or a kernel object: the answer a Call would have had
+      // goes to the returnee (a valid resume key in k3), or is dropped.
       Event* slot = trace.next_unfilled();   // before what a kernel object causes
-      if (is_kernel_object(key) && valid(key)) {
-        // Performed only if the message passes its checks; the answer is dropped.
-        object_status = fastpath::registers_in_range(kr, m) ? check_source(me, m)
-                                                            : Status::BadRegister;
-        if (object_status == Status::Ok) {
-          Result dropped;
-          kernel_object(me, key, m, ReceiveDesc{}, dropped);
-        }
+      Status s = Status::BadRegister;
+      Domain* x = nullptr;
+      if (key_in_range) {
+        x = returnee(me, m);
+        Result dropped;
+        Result& answer = x != nullptr ? x->result : dropped;
+        answer_at_once(me, key, m, x, x != nullptr ? x->rcv.r[0] : 0, answer);
+        s = answer.status;
       }
-      const Status s = key_in_range ? object_status : Status::BadRegister;
       fill(slot, EventKind::Return, me, kr, key, s, m.len, 0);
+      if (x != nullptr) resume_returnee(*x);
       if (me.restarted_from != kNoDomain) [[unlikely]] pass_on_restart(me);
       become_available(me, rcv);
-      dispatch_away(me);
+      if (x != nullptr) {
+        platform_.switch_to(me, *x);
+      } else {
+        dispatch_away(me);
+      }
       return me.result;
     }
 

@@ -20,11 +20,10 @@ const Result& Kernel::call_slow(Domain& me, std::uint8_t kr, Key key, const Mess
                                 const ReceiveDesc& rcv) {
   if (is_kernel_object(key) && valid(key)) {
     Event* slot = trace.next_unfilled();   // the Call is traced before what it causes
-    Status s = kernel_object(me, key, m, rcv, me.result);
-    me.result.status = s;
-    fill(slot, EventKind::Call, me, kr, key, s, m.len, 0);
+    const bool yields = answer_at_once(me, key, m, &me, rcv.r[0], me.result);
+    fill(slot, EventKind::Call, me, kr, key, me.result.status, m.len, 0);
     if (me.restarted_from != kNoDomain) [[unlikely]] pass_on_restart(me);
-    if (key.kind == KeyKind::Yield) yield(me);
+    if (yields) yield(me);
     return me.result;
   }
   Domain* to = key.kind == KeyKind::Resume ? resume_target(key) : nullptr;
@@ -34,6 +33,34 @@ const Result& Kernel::call_slow(Domain& me, std::uint8_t kr, Key key, const Mess
     return finish(me, Op::Call, kr, key, s, m.len);
 
   return commit_call(me, *to, kr, key, m, rcv, landed);   // the coroutine call
+}
+
+// The answer at once to a Call on a key that names no domain, checked in a Call's order:
+// the message's registers, its string, then the key.
+bool Kernel::answer_at_once(Domain& me, const Key& key, const Message& m, Domain* keys_to,
+                            std::uint8_t key_into, Result& out) {
+  Status s = fastpath::registers_in_range(0, m) ? check_source(me, m) : Status::BadRegister;
+  if (s == Status::Ok && !(is_kernel_object(key) && valid(key))) s = Status::Void;
+  if (s != Status::Ok) {
+    out = Result{s, 0, m.len, 0, {}};
+    return false;
+  }
+  ObjectCall c{me, key, m, out, keys_to, key_into};
+  out.status = invoke_object(c);
+  return c.yield;
+}
+
+// KeyKOS's returnee: the domain whose valid resume key the invoker passes as k3.
+Domain* Kernel::returnee(const Domain& me, const Message& m) {
+  if (!register_in_range(m.k[3])) return nullptr;
+  const Key& k3 = me.regs[m.k[3]];
+  return k3.kind == KeyKind::Resume ? resume_target(k3) : nullptr;
+}
+
+// The returnee has its answer: every copy of its resume key is consumed, and it runs.
+void Kernel::resume_returnee(Domain& x) {
+  ++x.call_count;
+  x.state = DomainState::Running;
 }
 
 // ---- Send ---------------------------------------------------------------------------
@@ -56,15 +83,23 @@ const Result& Kernel::send(Domain& me, std::uint8_t kr, const Message& m) {
       }
     } else if (key.kind == KeyKind::Resume) {
       to = resume_target(key);
-    } else if (is_kernel_object(key) && valid(key)) {
+    }
+    if (to == nullptr) {
+      // Void, stale or consumed key, or a kernel object: its answer goes to the returnee
+      // (a valid resume key in k3), which becomes ready, or is dropped.
       Event* slot = trace.next_unfilled();   // the Send is traced before what it causes
-      Result answer;
-      Status s = kernel_object(me, key, m, ReceiveDesc{}, answer);
-      const Result& r = finish(slot, me, Op::Send, kr, key, s, m.len);   // answer dropped
-      if (key.kind == KeyKind::Yield) yield(me);
+      Domain* x = returnee(me, m);
+      Result dropped;
+      Result& answer = x != nullptr ? x->result : dropped;
+      const bool yields = answer_at_once(me, key, m, x, x != nullptr ? x->rcv.r[0] : 0, answer);
+      if (x != nullptr) {
+        resume_returnee(*x);
+        make_ready(*x);
+      }
+      const Result& r = finish(slot, me, Op::Send, kr, key, answer.status, m.len);
+      if (yields) yield(me);
       return r;
     }
-    if (to == nullptr) return finish(me, Op::Send, kr, key, Status::Void, m.len);
     const std::uint32_t landed = fastpath::min(m.len, to->rcv.limit);
     if (Status s = check_dest(*to, landed); s != Status::Ok) [[unlikely]]
       return finish(me, Op::Send, kr, key, s, m.len);

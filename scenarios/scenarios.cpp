@@ -159,6 +159,31 @@ constexpr ReceiveDesc kTakeResume{nullptr, 0, {0, 0, 0, kCaller}};
 const void* addr(std::uint64_t a) { return reinterpret_cast<const void*>(a); }
 void* waddr(std::uint64_t a) { return reinterpret_cast<void*>(a); }
 
+constexpr std::uint8_t kYieldKey = 7;  // the Yield key
+constexpr std::uint8_t kVoid = 14;     // never holds a key
+
+// The kernel-object conventions: KT on each object kind and on void, unknown orders, and
+// the returnee: a server hands each request on to its number key (a Return with the
+// client's resume key as k3), so the number answers the client directly.
+void object_client(std::byte*, std::uint64_t) {
+  expect(user::call(kNumber, {.w = {order::kKeyType}}).w[1] == key_type::kNumber);
+  expect(user::call(kControl, {.w = {order::kKeyType}}).w[1] == key_type::kDomainControl);
+  expect(user::call(kYieldKey, {.w = {order::kKeyType}}).w[1] == key_type::kYield);
+  expect(user::call(kVoid, {.w = {order::kKeyType}}).status == Status::Void);
+  expect(user::call(kNumber, {.w = {5}}).status == Status::UnknownOrder);
+  expect(user::call(kYieldKey, {.w = {5}}).status == Status::UnknownOrder);
+  for (std::uint64_t i = 0; i < 2; ++i) {
+    const Result r = user::call(kServer, {.w = {i}});
+    expect(r.status == Status::Ok && r.key_info == 0 && r.w[0] == 7 && r.w[3] == 10);
+  }
+  // A Send on the number key with the void key as k3: the answer is dropped.
+  expect(user::send(kNumber, {.k = {0, 0, 0, 0}}) == Status::Ok);
+}
+void handing_server(std::byte*, std::uint64_t) {
+  user::wait(server_rcv());
+  for (;;) user::return_to(kNumber, {.k = {0, 0, 0, kCaller}}, server_rcv());
+}
+
 // Answers each call with the badge of the key it came through.
 void badge_server(std::byte*, std::uint64_t) {
   Result r = user::wait(server_rcv());
@@ -824,6 +849,15 @@ constexpr KeySpec halt_k[] = {{1, kServer, KeySource::Start, 3, 0, {}},
                               {2, kServer, KeySource::Start, 3, 0, {}},
                               {4, kServer, KeySource::Start, 3, 0, {}}};
 
+// Kernel objects: d1 the handing server (its number key), d2 the client (its own number,
+// a domain-control key of the server, the Yield key).
+constexpr DomainSpec objects_d[] = {{handing_server, 1, 0, 0}, {object_client, 2, 0, 0}};
+constexpr KeySpec objects_k[] = {{1, kNumber, KeySource::Number, 0, 0, {7, 8, 9, 10}},
+                                 {2, kServer, KeySource::Start, 1, 0, {}},
+                                 {2, kNumber, KeySource::Number, 0, 0, {1, 2, 3, 4}},
+                                 {2, kControl, KeySource::DomainControl, 1, 0, {}},
+                                 {2, kYieldKey, KeySource::Yield, 0, 0, {}}};
+
 constexpr DomainSpec keys_d[] = {{key_server, 1, 0, 0}, {key_client, 2, 0, 0}};
 constexpr KeySpec keys_k[] = {{2, kServer, KeySource::Start, 1, 0, {}},
                               {2, kNumber, KeySource::Number, 0, 0, {3, 0, 0, 0}}};
@@ -979,6 +1013,9 @@ constexpr Scenario list[] = {
              "a restarted staller whose retry fails (DestFault) passes the restart on"),
     scenario("halt-stallers", 3, halt_d, halt_k,
              "a domain halts: its stallers restart and find their keys void"),
+    scenario("kernel-objects", 3, objects_d, objects_k,
+             "KT on every kernel object and on void, unknown orders, and a server that hands "
+             "each call on to a number key (the returnee: it answers the client)"),
     scenario("key-passing", 3, keys_d, keys_k,
              "k0..k2 to r0..r2 and a resume key in r3 on Call; all four on Return"),
     scenario("vector-state", 4, vector_d, vector_k,

@@ -76,7 +76,15 @@ class System {
     check_domain("sim::System::domain_control_key", d);
     return kernel_.domain_control_key(d);
   }
-  Key yield_key() const { return kernel_.yield_key(); }
+  Key yield_key() { return kernel_.yield_key(); }
+  // A key of any kernel-object kind (core/objects.def): object = its domain
+  // (DomainControl), w = its words (Number); a void key when it cannot be made.
+  Key object_key(KeyKind kind, std::uint32_t object = 0, const std::uint64_t (&w)[4] = {}) {
+    if (!is_kernel_object(kind)) [[unlikely]]
+      out_of_range("sim::System::object_key", "key kind", static_cast<unsigned>(kind),
+                   kFirstObjectKind, kKeyKindCount - 1);
+    return kernel_.object_key(kind, object, w);
+  }
   Key number_key(std::uint64_t w0, std::uint64_t w1 = 0, std::uint64_t w2 = 0,
                  std::uint64_t w3 = 0) {
     return kernel_.number_key(w0, w1, w2, w3);

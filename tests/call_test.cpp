@@ -104,7 +104,7 @@ TEST_CASE("Call on a void key answers Void at once and changes nothing", "[call]
 TEST_CASE("a Number key answers its words with no domain switch", "[call][keys]") {
   sim::System sys;
   Result r{};
-  DomainId d = sys.spawn([&] { r = user::call(1, {.w = {99}}); });
+  DomainId d = sys.spawn([&] { r = user::call(1, {.w = {order::kNumberValue, 8, 8, 8}}); });
   sys.set_key(d, 1, sys.number_key(4, 5, 6, 7));
   sys.run();
   CHECK(r.status == Status::Ok);

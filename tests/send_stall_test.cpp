@@ -166,7 +166,7 @@ TEST_CASE("Yield runs every ready domain first; with none ready it returns at on
   Status sent = Status::Void;
   DomainId a = sys.spawn([&] {
     order.push_back(1);
-    yielded = user::call(1, {.w = {77}});   // b and c are ready: both run before a goes on
+    yielded = user::call(1, {.w = {order::kYield, 77}});   // b and c are ready: both run before a goes on
     order.push_back(4);
   });
   sys.spawn([&] { order.push_back(2); });

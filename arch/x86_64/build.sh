@@ -57,7 +57,7 @@ printf '\t.section .user_blob, "a"\n\t.incbin "%s"\n\t.section .note.GNU-stack, 
 
 # ---- the kernel ------------------------------------------------------------------------
 objs=""
-for src in core/kernel.cpp ipc/invoke.cpp copy/common.cpp copy/x86_64.cpp \
+for src in $(cat "$top/core/sources.list") copy/common.cpp copy/x86_64.cpp \
            arch/x86_64/platform.cpp arch/x86_64/machine.cpp arch/x86_64/main.cpp \
            arch/x86_64/pager.cpp arch/x86_64/vcopy.cpp arch/x86_64/libc.cpp arch/x86_64/loader.cpp arch/x86_64/console.cpp; do
   obj="$out/obj/k_$(echo "$src" | tr / _ | sed 's/\.cpp$/.o/')"
