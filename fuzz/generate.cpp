@@ -1,9 +1,15 @@
 // The program generator. Register conventions make the interesting cases common: start keys
-// in r1 and r2, the caller's resume key received into r3, kernel objects in r4..r6; then a
-// share of every field is hostile (bad registers, long strings, wild and unmapped buffers).
+// in r1 and r2, the caller's resume key received into r3, kernel objects in r4..r6; the
+// order sent depends on what the invoked register holds (each kernel object mostly gets its
+// own orders, and KT and unknown ones); a server's Return or Send on a kernel object or a
+// void key mostly names its caller's resume key (r3) as k3, the returnee. Then a share of
+// every field is hostile (bad registers, long strings, wild and unmapped buffers).
 #include "fuzz/generate.hpp"
 
 #include <algorithm>
+#include <array>
+
+#include "core/abi.hpp"
 
 namespace eros::fuzz {
 namespace {
@@ -67,6 +73,98 @@ std::uint32_t pick_limit(Entropy& e) {
   return 0xffffffffu;
 }
 
+// What a register holds after the first setup phase, as far as the generator knows: the
+// order a step sends depends on it, so that each kernel object mostly gets its own orders.
+enum class Holds : std::uint8_t { Void, Start, Number, DomainControl, Yield, Other };
+using Kinds = std::array<Holds, 16>;
+
+bool is_object(Holds h) {
+  return h == Holds::Number || h == Holds::DomainControl || h == Holds::Yield;
+}
+
+// An order no kernel object defines: small codes next to the defined ones, KT's neighbours,
+// and large random words. `theirs` is a code another kind of object defines.
+std::uint64_t unknown_order(Entropy& e, std::uint64_t theirs) {
+  const unsigned roll = e.below(100);
+  if (roll < 15) return 4;
+  if (roll < 25) return 5;
+  if (roll < 35) return 9;
+  if (roll < 50) return order::kKeyType + 1;
+  if (roll < 55) return order::kKeyType - 1;
+  if (roll < 70) return theirs;
+  if (roll < 85) return 10 + e.below(1000);
+  return e.u64() | (std::uint64_t{1} << 40);
+}
+
+// The order (w0), and for SetDelivery its mode (w1), for a step invoking a register that
+// holds `h`.
+void pick_order(Entropy& e, Holds h, Step& s) {
+  const unsigned roll = e.below(100);
+  switch (h) {
+    case Holds::Number:   // its words, mostly
+      s.w[0] = roll < 70 ? order::kNumberValue : roll < 82 ? order::kKeyType
+                                               : unknown_order(e, 1 + e.below(3));
+      return;
+    case Holds::Yield:
+      s.w[0] = roll < 60 ? order::kYield : roll < 75 ? order::kKeyType
+                                         : unknown_order(e, 1 + e.below(3));
+      return;
+    case Holds::DomainControl:
+      s.w[0] = roll < 30   ? order::kMakeStart
+               : roll < 38 ? order::kRescind
+               : roll < 55 ? order::kSetDelivery
+               : roll < 70 ? order::kKeyType
+                           : unknown_order(e, 0);
+      break;
+    default:   // start keys, void and copied keys: w0 is data to a domain, or KT
+      s.w[0] = roll < 15   ? order::kMakeStart
+               : roll < 21 ? order::kRescind
+               : roll < 28 ? order::kSetDelivery
+               : roll < 36 ? order::kKeyType
+               : roll < 46 ? 0
+                           : e.below(1000);
+      break;
+  }
+  if (s.w[0] == order::kSetDelivery) {   // mostly a valid mode, sometimes not
+    const unsigned mode = e.below(100);
+    s.w[1] = mode < 75 ? e.below(2) : mode < 90 ? 2 + e.below(3) : e.u64() | 2;
+  }
+}
+
+// A register holding a kernel object in this domain (r4..r6 when none does).
+std::uint8_t object_register(Entropy& e, const Kinds& kinds) {
+  std::uint8_t regs[16];
+  std::uint32_t n = 0;
+  for (std::uint8_t r = 1; r < 16; ++r)
+    if (is_object(kinds[r])) regs[n++] = r;
+  if (n == 0 || e.percent(10)) return static_cast<std::uint8_t>(4 + e.below(3));
+  return regs[e.below(n)];
+}
+
+// A register holding no start or resume key (as far as the generator knows): void, or one
+// that setup left void.
+std::uint8_t void_register(Entropy& e, const Kinds& kinds) {
+  if (e.percent(40)) return 0;
+  std::uint8_t regs[16];
+  std::uint32_t n = 0;
+  for (std::uint8_t r = 4; r < 16; ++r)
+    if (kinds[r] == Holds::Void) regs[n++] = r;
+  return n == 0 ? 0 : regs[e.below(n)];
+}
+
+// m.k[3] of a Return or Send on a key that is no start or resume key: the returnee, mostly
+// the caller's resume key a server holds in r3; sometimes a start key, a kernel object,
+// a void register or one out of range (the answer is then dropped).
+std::uint8_t pick_returnee(Entropy& e, const Kinds& kinds) {
+  const unsigned roll = e.below(100);
+  if (roll < 75) return 3;
+  if (roll < 82) return static_cast<std::uint8_t>(1 + e.below(2));
+  if (roll < 87) return object_register(e, kinds);
+  if (roll < 91) return 0;
+  if (roll < 95) return static_cast<std::uint8_t>(7 + e.below(9));
+  return bad_register(e);
+}
+
 // Pages readable and writable in the domain's space: most buffers start on one of them.
 using Pages = std::vector<std::uint32_t>;
 
@@ -88,10 +186,8 @@ Step pick_step(Entropy& e, std::uint32_t pages, const Pages& good) {
   const unsigned roll = e.below(100);
   s.op = roll < 38 ? Op::Call : roll < 78 ? Op::Return : Op::Send;
   s.key = pick_key(e, s.op);
-  const unsigned order = e.below(100);   // order codes a domain-control key knows, and not
-  s.w[0] = order < 15 ? 1 : order < 21 ? 2 : order < 28 ? 3 : e.below(1000);
+  // w0, the order, is chosen once the key register is final (pick_order).
   s.w[1] = e.percent(50) ? e.below(0x10000) : e.u64();
-  if (s.w[0] == 3 && e.percent(70)) s.w[1] = e.below(3);   // SetDelivery: mostly a valid mode
   s.w[2] = e.percent(50) ? 0 : e.u64();
   s.w[3] = e.below(1000);
   for (auto& k : s.k) k = pick_passed(e);
@@ -121,17 +217,22 @@ enum class Role { Server, Client, Mixed };
 // calls); a client mostly calls and sends; a mixed domain does anything. Roles only bias the
 // choices: every step can still be any invocation.
 Step pick_role_step(Entropy& e, std::uint32_t pages, const Pages& good, Role role,
-                    std::size_t index) {
+                    std::size_t index, const Kinds& kinds) {
   Step s = pick_step(e, pages, good);
   const unsigned roll = e.below(100);
+  bool answer_to_returnee = false;   // a Return or Send on a kernel object or a void key
   if (role == Role::Server) {
     if (index == 0 && roll < 75) {
       s.op = Op::Return;
       s.key = 0;
-    } else if (roll < 65) {
+    } else if (roll < 52) {
       s.op = Op::Return;
       s.key = 3;
-    } else if (roll < 78) {   // a nested call: its reply must not land on the caller's key
+    } else if (roll < 72) {   // the kernel's answer goes to the caller: k3 = its resume key
+      s.op = roll < 63 ? Op::Return : Op::Send;
+      s.key = e.percent(70) ? object_register(e, kinds) : void_register(e, kinds);
+      answer_to_returnee = true;
+    } else if (roll < 84) {   // a nested call: its reply must not land on the caller's key
       s.op = Op::Call;
       s.key = static_cast<std::uint8_t>(1 + e.below(2));
       if (e.percent(85)) s.r[3] = e.percent(50) ? 0 : 7;
@@ -141,14 +242,23 @@ Step pick_role_step(Entropy& e, std::uint32_t pages, const Pages& good, Role rol
     if (roll < 60) {
       s.op = Op::Call;
       s.key = static_cast<std::uint8_t>(1 + e.below(2));
+      // A key a server's MakeStart makes for us lands here.
+      if (e.percent(50)) s.r[0] = static_cast<std::uint8_t>(8 + e.below(8));
     } else if (roll < 75) {
       s.op = Op::Send;
       s.key = static_cast<std::uint8_t>(1 + e.below(2));
     } else if (roll < 85) {
       s.op = Op::Call;
-      s.key = static_cast<std::uint8_t>(4 + e.below(3));
+      s.key = object_register(e, kinds);
     }
   }
+  const bool start_or_reply = s.key >= 1 && s.key <= 3;
+  if (answer_to_returnee || (s.op != Op::Call && !start_or_reply && e.percent(40)))
+    s.k[3] = pick_returnee(e, kinds);
+  const Holds h = s.key < 16 ? kinds[s.key] : Holds::Void;
+  pick_order(e, h, s);
+  // A key made for the returnee lands in its receive r[0]: make it more often.
+  if (answer_to_returnee && h == Holds::DomainControl && e.percent(25)) s.w[0] = order::kMakeStart;
   return s;
 }
 
@@ -211,10 +321,24 @@ Program generate(Entropy& e, const Limits& lim) {
       first.push_back({Setup::Start, d, 2, target(), static_cast<std::uint16_t>(e.take(2)), 0});
     if (e.percent(40)) first.push_back({Setup::DomainControl, d, 4, 1 + e.below(n), 0, 0});
     else if (e.percent(40)) first.push_back({Setup::Number, d, 4, 0, static_cast<std::uint16_t>(e.take(2)), 0});
-    if (e.percent(30)) first.push_back({Setup::Number, d, 5, 0, static_cast<std::uint16_t>(e.take(2)), 0});
-    if (e.percent(25)) first.push_back({Setup::Yield, d, 6, 0, 0, 0});
+    if (e.percent(45)) first.push_back({Setup::Number, d, 5, 0, static_cast<std::uint16_t>(e.take(2)), 0});
+    if (e.percent(40)) first.push_back({Setup::Yield, d, 6, 0, 0, 0});
     const std::uint32_t extra = e.below(3);
     for (std::uint32_t i = 0; i < extra; ++i) first.push_back(pick_setup(e, n, false));
+  }
+  std::vector<Kinds> kinds(n + 1);
+  for (auto& k : kinds) k.fill(Holds::Void);
+  for (const SetupOp& op : first) {
+    if (op.what == Setup::Rescind || op.reg == 0) continue;
+    Holds& h = kinds[op.domain][op.reg % 16];
+    switch (op.what) {
+      case Setup::Start: h = Holds::Start; break;
+      case Setup::DomainControl: h = Holds::DomainControl; break;
+      case Setup::Number: h = Holds::Number; break;
+      case Setup::Yield: h = Holds::Yield; break;
+      case Setup::Void: h = Holds::Void; break;
+      default: h = Holds::Other; break;
+    }
   }
   p.phases.push_back(std::move(first));
 
@@ -227,7 +351,7 @@ Program generate(Entropy& e, const Limits& lim) {
     const std::uint32_t most = roles[d] == Role::Server ? lim.max_steps / 2 + 1 : lim.max_steps;
     const std::uint32_t count = e.percent(10) ? e.below(3) : e.below(most + 1);
     for (std::uint32_t i = 0; i < count; ++i)
-      p.steps[d].push_back(pick_role_step(e, p.pages, good, roles[d], i));
+      p.steps[d].push_back(pick_role_step(e, p.pages, good, roles[d], i, kinds[d + 1]));
   }
 
   // Later runs: the harness rescinds, copies keys around (stale resume keys too), resets.

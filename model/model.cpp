@@ -245,26 +245,47 @@ Model::After Model::finish(Id me, Op op, std::uint8_t kr, const Key& key, Status
   return After::Continues;
 }
 
-Status Model::perform(Id me, const Key& key, const Message& m, std::uint8_t into,
-                      Result& answer) {
-  answer = Result{};
-  if (key.kind == KeyKind::Number) {
-    for (int i = 0; i < 4; ++i) answer.w[i] = numbers_[key.object * 4 + i];
-    return Status::Ok;
-  }
-  if (key.kind == KeyKind::Yield) return Status::Ok;
-  switch (m.w[0]) {   // a domain-control key
-    case kMakeStart:
-      write(mut(me), into, start_key(key.object, static_cast<std::uint16_t>(m.w[1])));
-      return Status::Ok;
-    case kRescind:
-      rescind(key.object);
-      return Status::Ok;
-    case kSetDelivery:   // how strings land: invisible to the semantics
-      return m.w[1] <= 1 ? Status::Ok : Status::BadArgument;
+// A kernel object's answer: the order is w0; KT and an order it does not define change
+// nothing (no key made, no yield, no rescind).
+Result Model::perform(const Key& key, const Message& m, Id into, std::uint8_t into_reg,
+                      bool& yields) {
+  Result answer{Status::Ok, 0, 0, 0, {}};
+  yields = false;
+  const std::uint64_t order = m.w[0];
+  switch (key.kind) {
+    case KeyKind::Number:
+      if (order == order::kNumberValue) {
+        for (int i = 0; i < 4; ++i) answer.w[i] = numbers_[key.object * 4 + i];
+      } else if (order == order::kKeyType) {
+        answer.w[1] = key_type::kNumber;
+      } else {
+        answer.status = Status::UnknownOrder;
+      }
+      return answer;
+    case KeyKind::Yield:
+      if (order == order::kYield) yields = true;
+      else if (order == order::kKeyType) answer.w[1] = key_type::kYield;
+      else answer.status = Status::UnknownOrder;
+      return answer;
+    case KeyKind::DomainControl:
+      if (order == order::kMakeStart) {
+        const Key made = start_key(key.object, static_cast<std::uint16_t>(m.w[1]));
+        if (into != kNone) write(mut(into), into_reg, made);
+      } else if (order == order::kRescind) {
+        rescind(key.object);
+      } else if (order == order::kSetDelivery) {   // how strings land: invisible here
+        if (m.w[1] > 1) answer.status = Status::BadArgument;
+      } else if (order == order::kKeyType) {
+        answer.w[1] = key_type::kDomainControl;
+      } else {
+        answer.status = Status::UnknownOrder;
+      }
+      return answer;
     default:
-      return Status::UnknownOrder;
+      break;
   }
+  answer.status = Status::Void;   // not reached: only valid kernel objects are performed
+  return answer;
 }
 
 static bool in_range(std::uint8_t r) { return r < kRegisters; }
@@ -274,6 +295,46 @@ static bool keys_in_range(std::uint8_t kr, const Message& m) {
 }
 static bool receive_in_range(const Receive& r) {
   return in_range(r.r[0]) && in_range(r.r[1]) && in_range(r.r[2]) && in_range(r.r[3]);
+}
+
+// ---- the returnee ------------------------------------------------------------------------
+
+Id Model::returnee(Id me, const Message& m) const {
+  if (!in_range(m.k[3])) return kNone;
+  const Key& k = domains_[me].regs[m.k[3]];
+  return k.kind == KeyKind::Resume && valid(k) ? k.object : kNone;
+}
+
+void Model::resume_with(Id x, const Result& answer) {
+  Domain& d = mut(x);
+  d.result = answer;
+  d.call_count += 1;   // every copy of its resume key consumed
+  d.state = DomainState::Running;
+  d.resumption = Resumption::Returns;
+}
+
+// The Call answer A(me, key, m): registers, string length, source, key (void), then the
+// object performed. The event is recorded before the object acts.
+Status Model::answer_returnee(Id me, Op op, std::uint8_t kr, const Key& key, const Message& m,
+                              Id x, bool& yields) {
+  yields = false;
+  const EventKind kind = static_cast<EventKind>(op);
+  Result answer{Status::Ok, 0, m.len, 0, {}};
+  if (!keys_in_range(kr, m)) answer.status = Status::BadRegister;
+  else if (Status s = check_source(me, m); s != Status::Ok) answer.status = s;
+  else if (!is_kernel_object(key) || !valid(key)) answer.status = Status::Void;
+
+  if (answer.status != Status::Ok) {
+    // As before the returnee rule: a Send with a bad register records no key.
+    const bool keyless = op == Op::Send && answer.status == Status::BadRegister;
+    record(kind, me, kr, keyless ? Key{} : key, answer.status, m.len, 0);
+  } else {
+    const std::size_t event = record(kind, me, kr, key, Status::Ok, m.len, 0);
+    answer = perform(key, m, x, x != kNone ? domains_[x].rcv.r[0] : 0, yields);
+    trace_[event].status = answer.status;
+  }
+  if (x != kNone) resume_with(x, answer);
+  return answer.status;
 }
 
 // ---- the invocations -------------------------------------------------------------------------
@@ -296,13 +357,11 @@ Model::After Model::call(Id me, std::uint8_t kr, const Message& m, const Receive
 
   if (is_kernel_object(key) && valid(key)) {   // answered at once, no switch
     const std::size_t event = record(EventKind::Call, me, kr, key, Status::Ok, m.len, 0);
-    Result answer;
-    Status s = perform(me, key, m, rcv.r[0], answer);
-    answer.status = s;
-    mut(me).result = answer;
-    trace_[event].status = s;
+    bool yields = false;
+    mut(me).result = perform(key, m, me, rcv.r[0], yields);
+    trace_[event].status = domains_[me].result.status;
     pass_on_restart(me);
-    return key.kind == KeyKind::Yield ? yield(me) : After::Continues;
+    return yields ? yield(me) : After::Continues;
   }
   if (!valid(key) || (key.kind != KeyKind::Start && key.kind != KeyKind::Resume))
     return finish(me, Op::Call, kr, key, Status::Void, m);
@@ -333,7 +392,6 @@ Model::After Model::return_to(Id me, std::uint8_t kr, const Message& m, const Re
   const Key key = in_range(kr) ? domains_[me].regs[kr] : Key{};
   Id to = kNone;
   std::uint16_t key_info = 0;
-  Status object_status = Status::Void;
   if (key.kind == KeyKind::Resume && valid(key)) {
     to = key.object;
   } else if (key.kind == KeyKind::Start && valid(key)) {   // tail call
@@ -342,20 +400,18 @@ Model::After Model::return_to(Id me, std::uint8_t kr, const Message& m, const Re
     if (domains_[to].state != DomainState::Available) return stall(me, to, Op::Return, kr, key);
   }
 
-  if (to == kNone) {   // no recipient: the reply is dropped, the invoker waits for a call
-    const std::size_t event = record(EventKind::Return, me, kr, key, Status::Ok, m.len, 0);
-    if (is_kernel_object(key) && valid(key)) {
-      // Performed only if the message passes its checks; the answer is dropped.
-      object_status = keys_in_range(kr, m) ? check_source(me, m) : Status::BadRegister;
-      if (object_status == Status::Ok) {
-        Result dropped;
-        perform(me, key, m, /*into=*/0, dropped);
-      }
+  if (to == kNone) {   // no recipient: the Call answer goes to the returnee, if any
+    Id x = kNone;
+    if (!in_range(kr)) {
+      record(EventKind::Return, me, kr, key, Status::BadRegister, m.len, 0);
+    } else {
+      x = returnee(me, m);
+      bool yields = false;   // a Return does not yield: the invoker becomes Available
+      answer_returnee(me, Op::Return, kr, key, m, x, yields);
     }
-    trace_[event].status = in_range(kr) ? object_status : Status::BadRegister;
     pass_on_restart(me);
     become_available(me, rcv);
-    return dispatch_away(me);
+    return x != kNone ? switch_to(me, x) : dispatch_away(me);
   }
 
   Status s = keys_in_range(kr, m) ? check_source(me, m) : Status::BadRegister;
@@ -376,22 +432,21 @@ Model::After Model::return_to(Id me, std::uint8_t kr, const Message& m, const Re
 }
 
 // Send: as Call, but no resume key, and the invoker keeps running; the recipient is ready.
+// On a key that is no valid start or resume key, the Call answer goes to the returnee.
 Model::After Model::send(Id me, std::uint8_t kr, const Message& m) {
-  if (!keys_in_range(kr, m)) return finish(me, Op::Send, kr, Key{}, Status::BadRegister, m);
+  if (!in_range(kr)) return finish(me, Op::Send, kr, Key{}, Status::BadRegister, m);
   const Key key = domains_[me].regs[kr];
-  if (Status s = check_source(me, m); s != Status::Ok) return finish(me, Op::Send, kr, key, s, m);
-
-  if (is_kernel_object(key) && valid(key)) {
-    const std::size_t event = record(EventKind::Send, me, kr, key, Status::Ok, m.len, 0);
-    Result dropped;
-    Status s = perform(me, key, m, /*into=*/0, dropped);   // performed; the answer is dropped
-    trace_[event].status = s;
+  if (!valid(key) || (key.kind != KeyKind::Start && key.kind != KeyKind::Resume)) {
+    const Id x = returnee(me, m);
+    bool yields = false;
+    const Status s = answer_returnee(me, Op::Send, kr, key, m, x, yields);
     mut(me).result = Result{s, 0, m.len, 0, {}};
+    if (x != kNone) make_ready(x);   // ahead of the invoker, should it yield
     pass_on_restart(me);
-    return key.kind == KeyKind::Yield ? yield(me) : After::Continues;
+    return yields ? yield(me) : After::Continues;
   }
-  if (!valid(key) || (key.kind != KeyKind::Start && key.kind != KeyKind::Resume))
-    return finish(me, Op::Send, kr, key, Status::Void, m);
+  if (!keys_in_range(kr, m)) return finish(me, Op::Send, kr, Key{}, Status::BadRegister, m);
+  if (Status s = check_source(me, m); s != Status::Ok) return finish(me, Op::Send, kr, key, s, m);
 
   const Id to = key.object;
   if (key.kind == KeyKind::Start && domains_[to].state != DomainState::Available)

@@ -31,10 +31,6 @@ inline constexpr int kRegisters = 16;
 inline constexpr std::uint32_t kMaxString = eros::kMaxString;   // 65,536
 inline constexpr std::uint64_t kPage = 4096;
 
-using order::kMakeStart;
-using order::kRescind;
-using order::kSetDelivery;
-
 // Page permission bits.
 inline constexpr std::uint8_t kRead = 1, kWrite = 2;
 
@@ -158,8 +154,23 @@ class Model {
 
   // The invoker gets `s` at once and carries on.
   After finish(Id me, Op op, std::uint8_t kr, const Key& key, Status s, const Message& m);
-  // Perform a kernel object's operation; a made key goes to register `into` (0 drops it).
-  Status perform(Id me, const Key& key, const Message& m, std::uint8_t into, Result& answer);
+  // A valid kernel object performs the order m.w[0] and gives its answer (status and
+  // words; key_info, sent and landed 0). A key it makes goes to register `into_reg` of
+  // domain `into` (kNone or register 0 drops it). `yields`: the order was kYield.
+  Result perform(const Key& key, const Message& m, Id into, std::uint8_t into_reg, bool& yields);
+  // A Return or Send on a key that is no valid start or resume key (kr in range) sends
+  // "the Call answer" to a valid resume key named by m.k[3], if there is one: the domain
+  // it names (kNone if none).
+  Id returnee(Id me, const Message& m) const;
+  // The returnee X gets `answer` as the end of its Call: its resume keys are consumed and
+  // it is Running.
+  void resume_with(Id x, const Result& answer);
+  // Return/Send on a key that is no valid start or resume key, kr in range: the answer a
+  // Call would give is computed (the object performed, its event recorded first), sent to
+  // the returnee X if any, and the invoker's own status returned. `yields`: a performed
+  // yield order (the Send yields; a Return does not).
+  Status answer_returnee(Id me, Op op, std::uint8_t kr, const Key& key, const Message& m, Id x,
+                         bool& yields);
   Status check_source(Id me, const Message& m) const;
   Status check_dest(Id to, std::uint32_t landed) const;
   void deliver(Id from, Id to, const Message& m, std::uint32_t landed, std::uint16_t key_info,
