@@ -436,6 +436,9 @@ Model::After Model::return_to(Id me, std::uint8_t kr, const Message& m, const Re
 Model::After Model::send(Id me, std::uint8_t kr, const Message& m) {
   if (!in_range(kr)) return finish(me, Op::Send, kr, Key{}, Status::BadRegister, m);
   const Key key = domains_[me].regs[kr];
+  // A Send's failed check goes back to the Sender, whatever the key: nothing else happens.
+  if (!keys_in_range(kr, m)) return finish(me, Op::Send, kr, Key{}, Status::BadRegister, m);
+  if (Status s = check_source(me, m); s != Status::Ok) return finish(me, Op::Send, kr, key, s, m);
   if (!valid(key) || (key.kind != KeyKind::Start && key.kind != KeyKind::Resume)) {
     const Id x = returnee(me, m);
     bool yields = false;
@@ -445,8 +448,6 @@ Model::After Model::send(Id me, std::uint8_t kr, const Message& m) {
     pass_on_restart(me);
     return yields ? yield(me) : After::Continues;
   }
-  if (!keys_in_range(kr, m)) return finish(me, Op::Send, kr, Key{}, Status::BadRegister, m);
-  if (Status s = check_source(me, m); s != Status::Ok) return finish(me, Op::Send, kr, key, s, m);
 
   const Id to = key.object;
   if (key.kind == KeyKind::Start && domains_[to].state != DomainState::Available)

@@ -460,6 +460,15 @@ TEST_CASE("model: the returnee gets the Call answer's status: unknown order, KT,
       INFO(name(op) << " on r" << int{k.kr} << " expecting " << name(k.s));
       Served t;
       t.m.invoke(t.s, op, k.kr, k.m, resume_in_r3());
+      const bool check_failed = k.s == Status::BadRegister || k.s == Status::StringTooLong ||
+                                k.s == Status::SourceFault;
+      if (op == Op::Send && check_failed) {
+        // A Send's failed check goes back to the Sender alone: the client still waits.
+        CHECK(is(t.m.domain(t.s).result, k.s, k.m.len, 0, 0, 0, 0));
+        CHECK(t.m.domain(t.c).state == DomainState::Waiting);
+        CHECK(t.m.valid(t.resume));
+        continue;
+      }
       CHECK(is(t.m.domain(t.c).result, k.s, k.sent, 0, k.w1, 0, 0));
       CHECK(t.m.domain(t.c).state == DomainState::Running);
       CHECK_FALSE(t.m.valid(t.resume));
