@@ -9,16 +9,17 @@ namespace eros {
 using DomainId = std::uint32_t;          // index into the domain table; 0 names no domain
 inline constexpr DomainId kNoDomain = 0;
 
-// Void, the two kinds that name a domain, then one kind per kernel object (core/objects.def).
+// Void, the three kinds that name a domain, then one kind per kernel object (core/objects.def).
 enum class KeyKind : std::uint8_t {
   Void = 0,
   Start,          // entry port of a domain, with a 16-bit badge (keyInfo)
   Resume,         // one-shot reply port to a Waiting domain
+  Fault,          // a keeper's one-shot key to a faulted domain: restart it, or halt it
 #define EROS_KERNEL_OBJECT(Kind, code) Kind,
 #include "core/objects.def"
 #undef EROS_KERNEL_OBJECT
 };
-inline constexpr int kFirstObjectKind = static_cast<int>(KeyKind::Resume) + 1;
+inline constexpr int kFirstObjectKind = static_cast<int>(KeyKind::Fault) + 1;
 inline constexpr int kKeyKindCount = kFirstObjectKind
 #define EROS_KERNEL_OBJECT(Kind, code) +1
 #include "core/objects.def"
@@ -34,7 +35,7 @@ constexpr bool is_kernel_object(KeyKind k) {
 }
 
 constexpr const char* name(KeyKind k) {
-  constexpr const char* names[kKeyKindCount] = {"Void", "Start", "Resume",
+  constexpr const char* names[kKeyKindCount] = {"Void", "Start", "Resume", "Fault",
 #define EROS_KERNEL_OBJECT(Kind, code) #Kind,
 #include "core/objects.def"
 #undef EROS_KERNEL_OBJECT
@@ -51,7 +52,7 @@ struct Key {
   std::uint8_t reserved = 0;
   std::uint16_t badge = 0;     // keyInfo of a start key
   std::uint32_t object = 0;    // DomainId, or number-table index
-  std::uint64_t bound = 0;     // call count (Resume) or allocation version (Start)
+  std::uint64_t bound = 0;     // call count (Resume, Fault) or allocation version (Start)
 
   friend constexpr bool operator==(const Key&, const Key&) = default;
 };

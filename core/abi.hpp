@@ -9,6 +9,8 @@ namespace eros {
 // ---- limits ------------------------------------------------------------------------
 inline constexpr int kRegisterCount = 16;           // capability registers 0..15
 inline constexpr std::uint32_t kMaxString = 65536;  // bytes in one message
+// A domain's keeper is not in a register; the trace names its slot as register 16.
+inline constexpr std::uint8_t kKeeperSlot = 16;
 
 // ---- statuses: every way an invocation can end has a name (NOVA-style small enum) ----
 enum class Status : std::uint8_t {
@@ -48,6 +50,7 @@ inline constexpr std::uint64_t kYield = 0;
 inline constexpr std::uint64_t kMakeStart = 1;    // w1 = badge: a start key into r[0]
 inline constexpr std::uint64_t kRescind = 2;      // every start key of the domain is void
 inline constexpr std::uint64_t kSetDelivery = 3;  // w1 = Delivery: 0 cached, 1 streaming
+inline constexpr std::uint64_t kSetKeeper = 4;    // the key passed as k0 becomes its keeper
 
 // A fault key (what a keeper receives in r3): kRestart runs the faulted instruction again;
 // any other order halts the domain.

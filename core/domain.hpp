@@ -39,6 +39,7 @@ struct DomainQueue {
 
 struct Domain {
   KeyRegisters regs;
+  Key keeper;                // told of its faults (set by DomainControl kSetKeeper)
   Result result;             // what the kernel delivered to it last
   ReceiveDesc rcv;           // set each time it blocks
   std::uint64_t call_count = 0;      // a Resume key is valid while bound == call_count

@@ -48,6 +48,7 @@ bool Kernel::valid(const Key& k) const {
     case KeyKind::Start:
       return exists(k.object) && domains_[k.object].alloc_version == k.bound;
     case KeyKind::Resume:
+    case KeyKind::Fault:
       return exists(k.object) && domains_[k.object].call_count == k.bound;
     case KeyKind::Void:
       return false;
@@ -64,7 +65,7 @@ void Kernel::rescind(DomainId id) {
   release_stallers(d, /*all=*/true, RestartCause::Rescinded);
 }
 
-void Kernel::halt(Domain& d) {
+void Kernel::stop(Domain& d) {
   ++d.alloc_version;
   ++d.call_count;
   d.state = DomainState::Halted;
@@ -74,6 +75,10 @@ void Kernel::halt(Domain& d) {
   e.target = d.id;
   trace.record(e);
   release_stallers(d, /*all=*/true, RestartCause::Halted);
+}
+
+void Kernel::halt(Domain& d) {
+  stop(d);
   dispatch_away(d);
   Platform::panic("a halted domain was switched to");
 }

@@ -50,6 +50,19 @@ class Kernel {
   // The domain's program ended: every key to it becomes void; never returns.
   [[noreturn]] void halt(Domain& d);
 
+  // ---- keepers and faults (core/keeper.cpp) -------------------------------------------
+  // The platform reports a fault of the running domain `me`, on its own context: the
+  // kernel Calls its keeper on its behalf (w = kind, code, address, pc; the keeper gets a
+  // fault key in r3). Returns when the keeper restarts it; halts it when it has no valid
+  // keeper or the keeper says so.
+  void fault(Domain& me, FaultKind kind, std::uint64_t code, std::uint64_t address,
+             std::uint64_t pc);
+  // Would a fault of `d` reach a keeper (a valid start or resume key in its keeper slot)?
+  bool has_keeper(const Domain& d) const;
+  void set_keeper(DomainId d, const Key& k) {
+    if (exists(d)) domains_[d].keeper = k;
+  }
+
   bool valid(const Key& k) const;
   Domain& domain(DomainId d) { return domains_[d]; }
   const Domain& domain(DomainId d) const { return domains_[d]; }
@@ -74,6 +87,11 @@ class Kernel {
  private:
   Domain* start_target(const Key& k);
   Domain* resume_target(const Key& k);
+  DomainId keeper_target(const Key& k) const;   // kNoDomain: not a keeper
+  const Result& use_fault_key(Domain& me, Op op, std::uint8_t kr, const Key& key, Domain& x,
+                              const Message& m, const ReceiveDesc& rcv);
+  // A domain stops for good: every key to it becomes void, its stallers restart.
+  void stop(Domain& d);
   bool is_kernel_object(const Key& k) const { return eros::is_kernel_object(k.kind); }
   bool valid_object(const Key& k) const;
   Status invoke_object(ObjectCall& c);

@@ -8,9 +8,9 @@
 
 namespace eros {
 
-enum class EventKind : std::uint8_t { Call = 0, Return, Send, Stall, Restart, Halt };
+enum class EventKind : std::uint8_t { Call = 0, Return, Send, Stall, Restart, Halt, Fault };
 constexpr const char* name(EventKind e) {
-  constexpr const char* names[] = {"Call", "Return", "Send", "Stall", "Restart", "Halt"};
+  constexpr const char* names[] = {"Call", "Return", "Send", "Stall", "Restart", "Halt", "Fault"};
   return names[static_cast<unsigned>(e)];
 }
 constexpr EventKind event_of(Op op) { return static_cast<EventKind>(op); }
@@ -28,7 +28,7 @@ constexpr const char* name(RestartCause c) {
 // gives the same bytes hosted and on bare metal.
 struct Event {
   std::uint64_t step = 0;      // position in the whole trace, from 0
-  DomainId invoker = 0;        // who invoked (the staller for Stall/Restart)
+  DomainId invoker = 0;        // who invoked (the staller for Stall/Restart, the faulted domain)
   DomainId target = 0;         // the domain the key named, or the number index
   std::uint32_t sent = 0;
   std::uint32_t landed = 0;
@@ -37,7 +37,8 @@ struct Event {
   KeyKind key = KeyKind::Void;
   Status status = Status::Ok;
   std::uint8_t key_register = 0;
-  std::uint8_t op = 0;         // Stall: the invocation (Op) that stalled; Restart: RestartCause
+  std::uint8_t op = 0;         // Stall: the invocation (Op) that stalled; Restart: RestartCause;
+                               // Fault: the FaultKind
   std::uint8_t reserved[5] = {};
 };
 static_assert(sizeof(Event) == 40, "trace records are written raw: their layout is fixed");

@@ -201,6 +201,8 @@ inline void Kernel::deliver_status(Domain& to, const Message& m, std::uint16_t k
         stall(me, *to, Op::Return, kr, key);
         continue;
       }
+    } else if (key.kind == KeyKind::Fault) {
+      if (Domain* x = resume_target(key)) return use_fault_key(me, Op::Return, kr, key, *x, m, rcv);
     }
 
     if (to == nullptr) [[unlikely]] {

@@ -26,6 +26,9 @@ const Result& Kernel::call_slow(Domain& me, std::uint8_t kr, Key key, const Mess
     if (yields) yield(me);
     return me.result;
   }
+  if (key.kind == KeyKind::Fault) [[unlikely]] {
+    if (Domain* x = resume_target(key)) return use_fault_key(me, Op::Call, kr, key, *x, m, rcv);
+  }
   Domain* to = key.kind == KeyKind::Resume ? resume_target(key) : nullptr;
   if (to == nullptr) return finish(me, Op::Call, kr, key, Status::Void, m.len);
   const std::uint32_t landed = fastpath::min(m.len, to->rcv.limit);
@@ -83,6 +86,9 @@ const Result& Kernel::send(Domain& me, std::uint8_t kr, const Message& m) {
       }
     } else if (key.kind == KeyKind::Resume) {
       to = resume_target(key);
+    } else if (key.kind == KeyKind::Fault) {
+      if (Domain* x = resume_target(key))
+        return use_fault_key(me, Op::Send, kr, key, *x, m, ReceiveDesc{});
     }
     if (to == nullptr) {
       // Void, stale or consumed key, or a kernel object: its answer goes to the returnee

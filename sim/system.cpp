@@ -1,6 +1,8 @@
 // The hosted kernel: storage, fibers, the scheduler loop and trace rendering.
 #include "sim/system.hpp"
 
+#include "core/trace_text.hpp"
+
 #include <pthread.h>
 #include <sys/mman.h>
 
@@ -207,6 +209,15 @@ void System::fiber_entry(transfer_t t) {
   self->run_body(self->platform_.current());
 }
 
+void System::raise_fault(FaultKind kind, std::uint64_t code, std::uint64_t address) {
+  constexpr const char* fn = "sim::System::raise_fault";
+  if (t_active_ != this || current() == kNoDomain)
+    usage_error(fn, "called from outside a domain of this system");
+  const auto k = static_cast<unsigned>(kind);
+  if (k == 0 || k >= kFaultKindCount) out_of_range(fn, "fault kind", k, 1, kFaultKindCount - 1);
+  kernel_.fault(kernel_.domain(current()), kind, code, address, /*pc=*/0);
+}
+
 void System::run_body(DomainId id) {
   bodies_[id]();
   kernel_.halt(kernel_.domain(id));
@@ -239,21 +250,8 @@ std::vector<Event> System::events() const {
 }
 
 std::string to_text(const Event& e) {
-  const auto step = static_cast<unsigned long long>(e.step);
-  switch (e.kind) {
-    case EventKind::Halt:
-      return absl::StrFormat("%llu Halt d%u", step, e.invoker);
-    case EventKind::Restart:
-      return absl::StrFormat("%llu Restart d%u (d%u %s)", step, e.invoker, e.target,
-                             name(static_cast<RestartCause>(e.op)));
-    case EventKind::Stall:
-      return absl::StrFormat("%llu Stall d%u on d%u (%s %s(k%u))", step, e.invoker, e.target,
-                             name(static_cast<Op>(e.op)), name(e.key), e.key_register);
-    default:
-      return absl::StrFormat("%llu %s d%u %s(k%u) -> %u badge=%u sent=%u landed=%u %s", step,
-                             name(e.kind), e.invoker, name(e.key), e.key_register, e.target,
-                             e.badge, e.sent, e.landed, name(e.status));
-  }
+  char line[kEventTextMax];
+  return std::string(line, event_text(e, line));
 }
 
 std::string System::trace_text() const {

@@ -105,6 +105,24 @@ class System {
     return kernel_.domain(d).regs[reg];
   }
   bool valid(const Key& k) const { return kernel_.valid(k); }
+  // The key told of d's faults (as a DomainControl kSetKeeper): a start or resume key;
+  // any other key means no keeper, and a fault halts d.
+  void set_keeper(DomainId d, const Key& k) {
+    check_domain("sim::System::set_keeper", d);
+    if (static_cast<unsigned>(k.kind) >= kKeyKindCount) [[unlikely]]
+      out_of_range("sim::System::set_keeper", "key kind", static_cast<unsigned>(k.kind), 0,
+                   kKeyKindCount - 1);
+    kernel_.set_keeper(d, k);
+  }
+  const Key& keeper(DomainId d) const {
+    check_domain("sim::System::keeper", d);
+    return kernel_.domain(d).keeper;
+  }
+  // The hosted platform's faults: the running domain raises `kind` (what bare metal's
+  // exceptions report), told to its keeper with w = {kind, code, address, 0}. Returns when
+  // its keeper restarts it; when it is halted instead, its body never goes on. Called
+  // from outside a domain of this system, it aborts.
+  void raise_fault(FaultKind kind, std::uint64_t code = 0, std::uint64_t address = 0);
   void rescind(DomainId d) {
     check_domain("sim::System::rescind", d);
     kernel_.rescind(d);

@@ -25,3 +25,15 @@ namespace eros::user::trap {
 }
 
 }  // namespace eros::user::trap
+
+namespace eros::user {
+
+// The hosted platform's faults (sim::System::raise_fault): the running domain raises
+// `kind`, as an exception would on bare metal. Returns when its keeper restarts it.
+inline void raise_fault(FaultKind kind, std::uint64_t code = 0, std::uint64_t address = 0) {
+  sim::System* sys = sim::System::active();
+  if (sys == nullptr) sim::usage_error("eros::user::raise_fault", "called outside a running system");
+  sys->raise_fault(kind, code, address);
+}
+
+}  // namespace eros::user

@@ -1,6 +1,7 @@
 // The machine under the platform: COM1, physical frames and page tables, GDT/TSS/IDT,
 // the syscall MSRs, and faults.
 #include "arch/x86_64/baremetal.hpp"
+#include "core/trace_text.hpp"
 #include "arch/x86_64/console.hpp"
 #include "scenarios/scenarios.hpp"
 
@@ -66,55 +67,9 @@ void put_hex(std::uint64_t v) {
 }
 
 void put_event(const Event& e) {
-  put_dec(e.step);
-  switch (e.kind) {
-    case EventKind::Halt:
-      put(" Halt d");
-      put_dec(e.invoker);
-      return;
-    case EventKind::Restart:
-      put(" Restart d");
-      put_dec(e.invoker);
-      put(" (d");
-      put_dec(e.target);
-      put(' ');
-      put(name(static_cast<RestartCause>(e.op)));
-      put(')');
-      return;
-    case EventKind::Stall:
-      put(" Stall d");
-      put_dec(e.invoker);
-      put(" on d");
-      put_dec(e.target);
-      put(" (");
-      put(name(static_cast<Op>(e.op)));
-      put(' ');
-      put(name(e.key));
-      put("(k");
-      put_dec(e.key_register);
-      put("))");
-      return;
-    default:
-      put(' ');
-      put(name(e.kind));
-      put(" d");
-      put_dec(e.invoker);
-      put(' ');
-      put(name(e.key));
-      put("(k");
-      put_dec(e.key_register);
-      put(") -> ");
-      put_dec(e.target);
-      put(" badge=");
-      put_dec(e.badge);
-      put(" sent=");
-      put_dec(e.sent);
-      put(" landed=");
-      put_dec(e.landed);
-      put(' ');
-      put(name(e.status));
-      return;
-  }
+  char line[kEventTextMax];
+  event_text(e, line);
+  put(line);
 }
 
 void exit_qemu(ExitCode code) {

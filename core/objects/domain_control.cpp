@@ -19,6 +19,9 @@ Status invoke(Kernel& k, ObjectCall& c) {
       if (c.keys_to != nullptr)
         c.keys_to->regs.write(c.key_into, k.start_key(d, static_cast<std::uint16_t>(c.m.w[1])));
       return Status::Ok;
+    case order::kSetKeeper:
+      k.domain(d).keeper = c.invoker.regs[c.m.k[0]];
+      return Status::Ok;
     case order::kRescind:
       k.rescind(d);
       return Status::Ok;
