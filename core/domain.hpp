@@ -37,7 +37,9 @@ struct DomainQueue {
   bool empty() const { return head == kNoDomain; }
 };
 
-struct Domain {
+// Aligned (so sized) to a power of two, so that the fast path finds a key's domain with one
+// shift: at its natural 384 bytes (3 * 2^7) GCC indexes the table with lea and shl.
+struct alignas(512) Domain {
   KeyRegisters regs;
   Key keeper;                // told of its faults (set by DomainControl kSetKeeper)
   Result result;             // what the kernel delivered to it last
@@ -54,5 +56,6 @@ struct Domain {
   bool ready = false;                // on the ready queue
   Delivery delivery = Delivery::cached;   // how strings land in its receive buffer
 };
+static_assert(sizeof(Domain) == 512, "a power of two: see Domain");
 
 }  // namespace eros

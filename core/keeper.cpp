@@ -4,19 +4,6 @@
 
 namespace eros {
 
-// A keeper is a valid start key (its domain may be busy: the fault stalls on it) or a
-// valid resume key (a coroutine call). A kernel object would answer at once and the fault
-// repeat; a void, stale or fault key reaches nobody.
-DomainId Kernel::keeper_target(const Key& k) const {
-  if (k.object >= count_) return kNoDomain;
-  const Domain& d = domains_[k.object];
-  if (k.kind == KeyKind::Start) return d.alloc_version == k.bound ? d.id : kNoDomain;
-  if (k.kind == KeyKind::Resume) return d.call_count == k.bound ? d.id : kNoDomain;
-  return kNoDomain;
-}
-
-bool Kernel::has_keeper(const Domain& d) const { return keeper_target(d.keeper) != kNoDomain; }
-
 void Kernel::fault(Domain& me, FaultKind kind, std::uint64_t code, std::uint64_t address,
                    std::uint64_t pc) {
   for (;;) {

@@ -58,7 +58,7 @@ class Kernel {
   void fault(Domain& me, FaultKind kind, std::uint64_t code, std::uint64_t address,
              std::uint64_t pc);
   // Would a fault of `d` reach a keeper (a valid start or resume key in its keeper slot)?
-  bool has_keeper(const Domain& d) const;
+  bool has_keeper(const Domain& d) const { return keeper_target(d.keeper) != kNoDomain; }
   void set_keeper(DomainId d, const Key& k) {
     if (exists(d)) domains_[d].keeper = k;
   }
@@ -87,7 +87,16 @@ class Kernel {
  private:
   Domain* start_target(const Key& k);
   Domain* resume_target(const Key& k);
-  DomainId keeper_target(const Key& k) const;   // kNoDomain: not a keeper
+  // A keeper is a valid start key (its domain may be busy: the fault stalls on it) or a
+  // valid resume key (a coroutine call). A kernel object would answer at once and the
+  // fault repeat; a void, stale or fault key reaches nobody. kNoDomain: not a keeper.
+  DomainId keeper_target(const Key& k) const {
+    if (k.object >= count_) return kNoDomain;
+    const Domain& d = domains_[k.object];
+    if (k.kind == KeyKind::Start) return d.alloc_version == k.bound ? d.id : kNoDomain;
+    if (k.kind == KeyKind::Resume) return d.call_count == k.bound ? d.id : kNoDomain;
+    return kNoDomain;
+  }
   const Result& use_fault_key(Domain& me, Op op, std::uint8_t kr, const Key& key, Domain& x,
                               const Message& m, const ReceiveDesc& rcv);
   // A domain stops for good: every key to it becomes void, its stallers restart.
@@ -102,6 +111,8 @@ class Kernel {
                       std::uint8_t key_into, Result& out);
   // A Return or Send on such a key answers the domain whose valid resume key is in k3.
   Domain* returnee(const Domain& me, const Message& m);
+  [[gnu::noinline]] const Result& return_at_once(Domain& me, std::uint8_t kr,
+                                                 const Message& m, const ReceiveDesc& rcv);
   void resume_returnee(Domain& x);
   const Result& commit_call(Domain& me, Domain& to, std::uint8_t kr, const Key& key,
                             const Message& m, const ReceiveDesc& rcv, std::uint32_t landed);

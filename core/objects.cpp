@@ -31,7 +31,8 @@ Key Kernel::object_key(KeyKind kind, std::uint32_t object, const std::uint64_t (
 
 // KT is every object's order: its key-type code in w1, nothing else happens.
 Status Kernel::invoke_object(ObjectCall& c) {
-  c.answer = Result{};
+  static constexpr std::uint64_t kNoWords[4] = {};
+  fastpath::write_result(c.answer, 0, 0, kNoWords);
   if (c.m.w[0] == order::kKeyType) {
     switch (c.key.kind) {
 #define EROS_KERNEL_OBJECT(Kind, code) \

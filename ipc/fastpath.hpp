@@ -204,31 +204,8 @@ inline void Kernel::deliver_status(Domain& to, const Message& m, std::uint16_t k
     } else if (key.kind == KeyKind::Fault) {
       if (Domain* x = resume_target(key)) return use_fault_key(me, Op::Return, kr, key, *x, m, rcv);
     }
-
-    if (to == nullptr) [[unlikely]] {
-      // Void, stale or consumed key, or a kernel object: the answer a Call would have had
-      // goes to the returnee (a valid resume key in k3), or is dropped.
-      Event* slot = trace.next_unfilled();   // before what a kernel object causes
-      Status s = Status::BadRegister;
-      Domain* x = nullptr;
-      if (key_in_range) {
-        x = returnee(me, m);
-        Result dropped;
-        Result& answer = x != nullptr ? x->result : dropped;
-        answer_at_once(me, key, m, x, x != nullptr ? x->rcv.r[0] : 0, answer);
-        s = answer.status;
-      }
-      fill(slot, EventKind::Return, me, kr, key, s, m.len, 0);
-      if (x != nullptr) resume_returnee(*x);
-      if (me.restarted_from != kNoDomain) [[unlikely]] pass_on_restart(me);
-      become_available(me, rcv);
-      if (x != nullptr) {
-        platform_.switch_to(me, *x);
-      } else {
-        dispatch_away(me);
-      }
-      return me.result;
-    }
+    // A kernel object, a void or stale key: out of line.
+    if (to == nullptr) [[unlikely]] return return_at_once(me, kr, m, rcv);
 
     Status s = fastpath::registers_in_range(kr, m) ? check_source(me, m) : Status::BadRegister;
     const std::uint32_t landed = s == Status::Ok ? fastpath::min(m.len, to->rcv.limit) : 0;

@@ -18,9 +18,12 @@ const Result& Kernel::finish(Event* slot, Domain& me, Op op, std::uint8_t kr, co
 // `key` is a copy: a MakeStart may overwrite the register it came from.
 const Result& Kernel::call_slow(Domain& me, std::uint8_t kr, Key key, const Message& m,
                                 const ReceiveDesc& rcv) {
-  if (is_kernel_object(key) && valid(key)) {
+  if (is_kernel_object(key) && valid_object(key)) {
+    // The message passed its checks (Kernel::call): the object acts.
     Event* slot = trace.next_unfilled();   // the Call is traced before what it causes
-    const bool yields = answer_at_once(me, key, m, &me, rcv.r[0], me.result);
+    ObjectCall c{me, key, m, me.result, &me, rcv.r[0]};
+    me.result.status = invoke_object(c);
+    const bool yields = c.yield;
     fill(slot, EventKind::Call, me, kr, key, me.result.status, m.len, 0);
     if (me.restarted_from != kNoDomain) [[unlikely]] pass_on_restart(me);
     if (yields) yield(me);
@@ -36,6 +39,35 @@ const Result& Kernel::call_slow(Domain& me, std::uint8_t kr, Key key, const Mess
     return finish(me, Op::Call, kr, key, s, m.len);
 
   return commit_call(me, *to, kr, key, m, rcv, landed);   // the coroutine call
+}
+
+// A Return on a void, stale or consumed key, or a kernel object: the answer a Call would
+// have had goes to the returnee (a valid resume key in k3), or is dropped. Out of line, so
+// that the fast path's registers are not spent on it.
+const Result& Kernel::return_at_once(Domain& me, std::uint8_t kr, const Message& m,
+                                     const ReceiveDesc& rcv) {
+  const bool key_in_range = register_in_range(kr);
+  const Key key = key_in_range ? me.regs[kr] : Key{};   // a copy: a MakeStart may overwrite it
+  Event* slot = trace.next_unfilled();   // before what a kernel object causes
+  Status s = Status::BadRegister;
+  Domain* x = nullptr;
+  if (key_in_range) {
+    x = returnee(me, m);
+    Result dropped;
+    Result& answer = x != nullptr ? x->result : dropped;
+    answer_at_once(me, key, m, x, x != nullptr ? x->rcv.r[0] : 0, answer);
+    s = answer.status;
+  }
+  fill(slot, EventKind::Return, me, kr, key, s, m.len, 0);
+  if (x != nullptr) resume_returnee(*x);
+  if (me.restarted_from != kNoDomain) [[unlikely]] pass_on_restart(me);
+  become_available(me, rcv);
+  if (x != nullptr) {
+    platform_.switch_to(me, *x);
+  } else {
+    dispatch_away(me);
+  }
+  return me.result;
 }
 
 // The answer at once to a Call on a key that names no domain, checked in a Call's order:

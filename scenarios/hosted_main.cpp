@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "scenarios/scenarios.hpp"
+#include "scenarios/setup.hpp"
 #include "sim/system.hpp"
 
 using namespace eros;
@@ -46,12 +47,7 @@ int main(int argc, char** argv) {
     }
     for (std::uint32_t k = 0; k < s.key_count; ++k) {
       const scenarios::KeySpec& ks = s.keys[k];
-      Key key = ks.source == scenarios::KeySource::Start ? sys.start_key(ks.target, ks.badge)
-                : ks.source == scenarios::KeySource::Number
-                    ? sys.number_key(ks.w[0], ks.w[1], ks.w[2], ks.w[3])
-                : ks.source == scenarios::KeySource::Yield ? sys.yield_key()
-                                                             : sys.domain_control_key(ks.target);
-      sys.set_key(ks.domain, ks.reg, key);
+      scenarios::give_key(sys.kernel(), ks);
     }
     sys.run();
     if (!s.benchmark) {

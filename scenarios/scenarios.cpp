@@ -392,14 +392,16 @@ enum FaultCase : std::uint64_t {
   kCli, kHlt, kIn, kOut, kMovCr3, kUd2, kInt3, kDivZero, kJumpKernel, kJumpNonCanonical,
   kJumpNull, kWriteCode, kStackOverflow, kBadTrap, kBadResult,
 };
-constexpr std::uint64_t fault_vector(std::uint64_t c) {
+// What the machine reports each as (arch/x86_64/machine.cpp maps its vectors the same way).
+constexpr FaultKind fault_kind(std::uint64_t c) {
   switch (c) {
-    case kUd2: return 6;
-    case kInt3: return 3;
-    case kDivZero: return 0;
-    case kJumpKernel: case kJumpNull: case kWriteCode: case kStackOverflow: return 14;
-    case kBadTrap: case kBadResult: return kFaultBadTrap;
-    default: return 13;   // #GP
+    case kUd2: return FaultKind::InvalidInstruction;
+    case kInt3: return FaultKind::Breakpoint;
+    case kDivZero: return FaultKind::DivideError;
+    case kJumpKernel: case kJumpNull: case kWriteCode: case kStackOverflow:
+      return FaultKind::PageFault;
+    case kBadTrap: case kBadResult: return FaultKind::BadTrap;
+    default: return FaultKind::Protection;   // #GP
   }
 }
 
@@ -448,32 +450,29 @@ void hardware_fault(std::uint64_t c) {
 }
 #endif
 
-// What the fault does to the domain: on bare metal the instruction itself; hosted, the
-// platform's fault delivery done by hand (the same Call on the keeper register). A
-// keeper that resumes the domain makes it go on; no keeper (Void): the domain halts.
-bool fault(std::uint64_t c, std::uint64_t address = 0) {
+// The fault: on bare metal the instruction itself, hosted the platform's raise_fault of
+// the same kind. Returns only when its keeper restarts the domain; halted, it never does.
+void fault(std::uint64_t c, std::uint64_t address = 0) {
 #if defined(EROS_BAREMETAL)
   (void)address;
   hardware_fault(c);
-  return true;
 #else
-  const Result r = user::call(kKeeperRegister, {.w = {fault_vector(c), 0, address, 0}});
-  return r.status == Status::Ok && r.w[0] == 0;
+  user::raise_fault(fault_kind(c), 0, address);
 #endif
 }
 
 // Calls its server once, then faults as param says. Not resumed by its keeper.
 void faulter(std::byte*, std::uint64_t param) {
   expect(user::call(kServer, {.w = {param}}).status == Status::Ok);
-  if (!fault(param)) return;   // hosted, no keeper: the kernel would halt it
-  expect(false);               // not reached: stopped
+  fault(param);
+  expect(false);   // not reached: stopped
 }
 
 // A keeper that checks the fault it is told of and leaves the domain stopped.
 void stopping_keeper(std::byte*, std::uint64_t param) {
   Result r = user::wait(server_rcv());
   for (;;) {
-    expect(r.w[0] == fault_vector(param));
+    expect(r.w[0] == static_cast<std::uint64_t>(fault_kind(param)));
     r = user::wait(server_rcv());   // drops the resume key: the domain stays stopped
   }
 }
@@ -481,14 +480,14 @@ void stopping_keeper(std::byte*, std::uint64_t param) {
 // int3 is a trap: its keeper resumes it after the instruction, and it goes on.
 void resumed_faulter(std::byte*, std::uint64_t) {
   expect(user::call(kServer, {.w = {0}}).w[0] == 1);
-  expect(fault(kInt3));
+  fault(kInt3);
   expect(user::call(kServer, {.w = {1}}).w[0] == 2);
 }
 void resuming_keeper(std::byte*, std::uint64_t) {
   Result r = user::wait(server_rcv());
   for (;;) {
-    expect(r.w[0] == 3);
-    r = user::return_to(kCaller, {}, server_rcv());   // resume it
+    expect(r.w[0] == static_cast<std::uint64_t>(FaultKind::Breakpoint));
+    r = user::return_to(kCaller, {.w = {order::kRestart}}, server_rcv());   // restart it
   }
 }
 
@@ -508,7 +507,7 @@ void demand_writer(std::byte*, std::uint64_t param) {
     *p = i + 1;
     expect(*p == i + 1);
 #else
-    expect(fault(kWriteCode, reinterpret_cast<std::uint64_t>(p)));
+    fault(kWriteCode, reinterpret_cast<std::uint64_t>(p));
 #endif
   }
   // The first page is never mapped: the object refuses, and its answer halts the domain.
@@ -516,7 +515,7 @@ void demand_writer(std::byte*, std::uint64_t param) {
 #if defined(EROS_BAREMETAL)
   *reinterpret_cast<volatile std::uint64_t*>(null_page) = 1;
 #else
-  if (!fault(kWriteCode, null_page)) return;
+  fault(kWriteCode, null_page);
 #endif
   expect(false);
 }
@@ -527,7 +526,7 @@ void demand_writer(std::byte*, std::uint64_t param) {
 void memory_keeper(std::byte*, std::uint64_t) {
   Result r = user::wait(server_rcv());
   for (;;) {
-    expect(r.w[0] == 14);
+    expect(r.w[0] == static_cast<std::uint64_t>(FaultKind::PageFault));
     r = user::return_to(kPager, {.w = {kMapFreshPage, r.w[2] & ~std::uint64_t{kPageBytes - 1}},
                                  .k = {0, 0, 0, kCaller}},
                         server_rcv());
@@ -640,7 +639,7 @@ void bench_map(std::byte* data, std::uint64_t param) {
 #if defined(EROS_BAREMETAL)
       *w = p;
 #else
-      errors += !fault(kWriteCode, reinterpret_cast<std::uint64_t>(w));
+      fault(kWriteCode, reinterpret_cast<std::uint64_t>(w));
 #endif
     }
     const std::uint64_t t1 = ticks();
@@ -767,100 +766,100 @@ void bench_paper(std::byte* data, std::uint64_t param) {
 // ---- set-ups -------------------------------------------------------------------------
 
 constexpr DomainSpec pingpong_intra_d[] = {{null_server, 0, 0, 0}, {pingpong_client, 0, 0, 3}};
-constexpr KeySpec pingpong_intra_k[] = {{2, kServer, KeySource::Start, 1, 0, {}}};
+constexpr KeySpec pingpong_intra_k[] = {{2, kServer, KeyKind::Start, 1, 0, {}}};
 
 constexpr DomainSpec pingpong_inter_d[] = {{null_server, 1, 0, 0}, {pingpong_client, 2, 0, 3}};
-constexpr KeySpec pingpong_inter_k[] = {{2, kServer, KeySource::Start, 1, 5, {}}};
+constexpr KeySpec pingpong_inter_k[] = {{2, kServer, KeyKind::Start, 1, 5, {}}};
 
 constexpr DomainSpec echo_d[] = {{echo_server, 1, 1, 0}, {echo_client, 2, 4, 3000}};
-constexpr KeySpec echo_k[] = {{2, kServer, KeySource::Start, 1, 9, {}}};
+constexpr KeySpec echo_k[] = {{2, kServer, KeyKind::Start, 1, 9, {}}};
 
 // As examples/figure1.cpp: ATM, IP, TCP, each in a space of its own.
 constexpr DomainSpec figure1_tail_d[] = {{atm, 1, 2, 0}, {ip, 2, 2, 1}, {tcp, 3, 1, 2}};
 constexpr DomainSpec figure1_nested_d[] = {{atm, 1, 2, 0}, {ip, 2, 2, 0}, {tcp, 3, 1, 2}};
-constexpr KeySpec figure1_k[] = {{3, kServer, KeySource::Start, 2, 6, {}},
-                                 {2, kNext, KeySource::Start, 1, 1, {}}};
+constexpr KeySpec figure1_k[] = {{3, kServer, KeyKind::Start, 2, 6, {}},
+                                 {2, kNext, KeyKind::Start, 1, 1, {}}};
 
 constexpr DomainSpec number_d[] = {{number_client, 1, 0, 3}};
-constexpr KeySpec number_k[] = {{1, kServer, KeySource::Number, 0, 0, {7, 8, 9, 10}}};
+constexpr KeySpec number_k[] = {{1, kServer, KeyKind::Number, 0, 0, {7, 8, 9, 10}}};
 
 constexpr DomainSpec send_stall_d[] = {{null_server, 0, 0, 0}, {send_then_call, 0, 0, 0}};
-constexpr KeySpec send_stall_k[] = {{2, kServer, KeySource::Start, 1, 3, {}}};
+constexpr KeySpec send_stall_k[] = {{2, kServer, KeyKind::Start, 1, 3, {}}};
 
 constexpr DomainSpec hostile_d[] = {{null_server, 1, 0, 0}, {hostile_args, 2, 1, 0}};
-constexpr KeySpec hostile_k[] = {{2, kServer, KeySource::Start, 1, 0, {}}};
+constexpr KeySpec hostile_k[] = {{2, kServer, KeyKind::Start, 1, 0, {}}};
 
 constexpr DomainSpec send_fork_d[] = {{send_reply_server, 1, 0, 0}, {pingpong_client, 2, 0, 2}};
-constexpr KeySpec send_fork_k[] = {{2, kServer, KeySource::Start, 1, 0, {}}};
+constexpr KeySpec send_fork_k[] = {{2, kServer, KeyKind::Start, 1, 0, {}}};
 
 constexpr DomainSpec control_d[] = {{badge_server, 1, 0, 0}, {control_client, 2, 0, 0},
                                     {object_returner, 2, 0, 0}, {object_returner, 2, 0, 1},
                                     {object_returner, 2, 0, 2}};
-constexpr KeySpec control_k[] = {{2, kServer, KeySource::Start, 1, 1, {}},
-                                 {2, kControl, KeySource::DomainControl, 1, 0, {}},
-                                 {2, kNumber, KeySource::Number, 0, 0, {3, 0, 0, 0}},
-                                 {3, kNumber, KeySource::Number, 0, 0, {4, 0, 0, 0}},
-                                 {4, kControl, KeySource::DomainControl, 1, 0, {}},
-                                 {5, kControl, KeySource::DomainControl, 1, 0, {}}};
+constexpr KeySpec control_k[] = {{2, kServer, KeyKind::Start, 1, 1, {}},
+                                 {2, kControl, KeyKind::DomainControl, 1, 0, {}},
+                                 {2, kNumber, KeyKind::Number, 0, 0, {3, 0, 0, 0}},
+                                 {3, kNumber, KeyKind::Number, 0, 0, {4, 0, 0, 0}},
+                                 {4, kControl, KeyKind::DomainControl, 1, 0, {}},
+                                 {5, kControl, KeyKind::DomainControl, 1, 0, {}}};
 
 constexpr DomainSpec coroutine_d[] = {{coroutine_b, 1, 0, 0}, {coroutine_a, 2, 0, 0}};
-constexpr KeySpec coroutine_k[] = {{2, kServer, KeySource::Start, 1, 2, {}}};
+constexpr KeySpec coroutine_k[] = {{2, kServer, KeyKind::Start, 1, 2, {}}};
 
 // IP is Available first, TCP calls it, IP tail-calls ATM, which has not run yet (busy):
 // IP stalls until ATM waits, then the tail call goes through and ATM answers TCP.
 constexpr DomainSpec tail_busy_d[] = {{ip, 2, 2, 1}, {tcp, 3, 1, 1}, {atm, 1, 2, 0}};
-constexpr KeySpec tail_busy_k[] = {{2, kServer, KeySource::Start, 1, 6, {}},
-                                   {1, kNext, KeySource::Start, 3, 1, {}}};
+constexpr KeySpec tail_busy_k[] = {{2, kServer, KeyKind::Start, 1, 6, {}},
+                                   {1, kNext, KeyKind::Start, 3, 1, {}}};
 
 constexpr DomainSpec stall_fifo_d[] = {{pingpong_client, 1, 0, 2}, {pingpong_client, 2, 0, 1},
                                        {pingpong_client, 3, 0, 1}, {null_server, 4, 0, 0}};
-constexpr KeySpec stall_fifo_k[] = {{1, kServer, KeySource::Start, 4, 1, {}},
-                                    {2, kServer, KeySource::Start, 4, 2, {}},
-                                    {3, kServer, KeySource::Start, 4, 3, {}}};
+constexpr KeySpec stall_fifo_k[] = {{1, kServer, KeyKind::Start, 4, 1, {}},
+                                    {2, kServer, KeyKind::Start, 4, 2, {}},
+                                    {3, kServer, KeyKind::Start, 4, 3, {}}};
 
 constexpr DomainSpec rescind_d[] = {{void_client, 1, 0, 0}, {void_client, 1, 0, 0},
                                     {rescinder, 2, 0, 0}, {badge_server, 3, 0, 0}};
-constexpr KeySpec rescind_k[] = {{1, kServer, KeySource::Start, 4, 1, {}},
-                                 {2, kServer, KeySource::Start, 4, 2, {}},
-                                 {3, kControl, KeySource::DomainControl, 4, 0, {}}};
+constexpr KeySpec rescind_k[] = {{1, kServer, KeyKind::Start, 4, 1, {}},
+                                 {2, kServer, KeyKind::Start, 4, 2, {}},
+                                 {3, kControl, KeyKind::DomainControl, 4, 0, {}}};
 
 constexpr DomainSpec truncate_d[] = {{echo_server, 1, 1, 100}, {truncate_client, 2, 17, 0}};
-constexpr KeySpec truncate_k[] = {{2, kServer, KeySource::Start, 1, 0, {}}};
+constexpr KeySpec truncate_k[] = {{2, kServer, KeyKind::Start, 1, 0, {}}};
 
 constexpr DomainSpec buffers_d[] = {{ro_server, 1, 2, 0, 1}, {hostile_buffers, 2, 2, 0, 1}};
-constexpr KeySpec buffers_k[] = {{2, kServer, KeySource::Start, 1, 0, {}}};
+constexpr KeySpec buffers_k[] = {{2, kServer, KeyKind::Start, 1, 0, {}}};
 
 constexpr DomainSpec return_errors_d[] = {{bad_returner, 1, 1, 0}, {return_error_client, 2, 0, 0},
                                           {pingpong_client, 3, 0, 1}};
-constexpr KeySpec return_errors_k[] = {{2, kServer, KeySource::Start, 1, 0, {}},
-                                       {3, kServer, KeySource::Start, 1, 0, {}}};
+constexpr KeySpec return_errors_k[] = {{2, kServer, KeyKind::Start, 1, 0, {}},
+                                       {3, kServer, KeyKind::Start, 1, 0, {}}};
 
 constexpr DomainSpec bad_registers_d[] = {{null_server, 1, 0, 0}, {bad_registers, 2, 0, 0}};
-constexpr KeySpec bad_registers_k[] = {{2, kServer, KeySource::Start, 1, 0, {}}};
+constexpr KeySpec bad_registers_k[] = {{2, kServer, KeyKind::Start, 1, 0, {}}};
 
 constexpr DomainSpec pass_on_d[] = {{dest_fault_client, 1, 1, 0}, {pingpong_client, 2, 0, 1},
                                     {ro_server, 3, 2, 0, 1}};
-constexpr KeySpec pass_on_k[] = {{1, kServer, KeySource::Start, 3, 0, {}},
-                                 {2, kServer, KeySource::Start, 3, 0, {}}};
+constexpr KeySpec pass_on_k[] = {{1, kServer, KeyKind::Start, 3, 0, {}},
+                                 {2, kServer, KeyKind::Start, 3, 0, {}}};
 
 constexpr DomainSpec halt_d[] = {{void_client, 1, 0, 0}, {void_client, 1, 0, 0},
                                  {quitter, 2, 0, 0}, {void_sender, 1, 0, 0}};
-constexpr KeySpec halt_k[] = {{1, kServer, KeySource::Start, 3, 0, {}},
-                              {2, kServer, KeySource::Start, 3, 0, {}},
-                              {4, kServer, KeySource::Start, 3, 0, {}}};
+constexpr KeySpec halt_k[] = {{1, kServer, KeyKind::Start, 3, 0, {}},
+                              {2, kServer, KeyKind::Start, 3, 0, {}},
+                              {4, kServer, KeyKind::Start, 3, 0, {}}};
 
 // Kernel objects: d1 the handing server (its number key), d2 the client (its own number,
 // a domain-control key of the server, the Yield key).
 constexpr DomainSpec objects_d[] = {{handing_server, 1, 0, 0}, {object_client, 2, 0, 0}};
-constexpr KeySpec objects_k[] = {{1, kNumber, KeySource::Number, 0, 0, {7, 8, 9, 10}},
-                                 {2, kServer, KeySource::Start, 1, 0, {}},
-                                 {2, kNumber, KeySource::Number, 0, 0, {1, 2, 3, 4}},
-                                 {2, kControl, KeySource::DomainControl, 1, 0, {}},
-                                 {2, kYieldKey, KeySource::Yield, 0, 0, {}}};
+constexpr KeySpec objects_k[] = {{1, kNumber, KeyKind::Number, 0, 0, {7, 8, 9, 10}},
+                                 {2, kServer, KeyKind::Start, 1, 0, {}},
+                                 {2, kNumber, KeyKind::Number, 0, 0, {1, 2, 3, 4}},
+                                 {2, kControl, KeyKind::DomainControl, 1, 0, {}},
+                                 {2, kYieldKey, KeyKind::Yield, 0, 0, {}}};
 
 constexpr DomainSpec keys_d[] = {{key_server, 1, 0, 0}, {key_client, 2, 0, 0}};
-constexpr KeySpec keys_k[] = {{2, kServer, KeySource::Start, 1, 0, {}},
-                              {2, kNumber, KeySource::Number, 0, 0, {3, 0, 0, 0}}};
+constexpr KeySpec keys_k[] = {{2, kServer, KeyKind::Start, 1, 0, {}},
+                              {2, kNumber, KeyKind::Number, 0, 0, {3, 0, 0, 0}}};
 
 // Vector state: the server (its own space), a client in space 2 and one in space 3, and a
 // snooper in each client's space; the snoopers run while the others' values are live in
@@ -868,10 +867,10 @@ constexpr KeySpec keys_k[] = {{2, kServer, KeySource::Start, 1, 0, {}},
 constexpr DomainSpec vector_d[] = {{vector_server, 1, 1, 0}, {vector_client, 2, 1, 3},
                                    {vector_snooper, 2, 0, 0}, {vector_snooper, 3, 0, 0},
                                    {vector_client, 3, 1, 2}};
-constexpr KeySpec vector_k[] = {{2, kServer, KeySource::Start, 1, 0, {}},
-                                {3, kServer, KeySource::Start, 1, 0, {}},
-                                {4, kServer, KeySource::Start, 1, 0, {}},
-                                {5, kServer, KeySource::Start, 1, 0, {}}};
+constexpr KeySpec vector_k[] = {{2, kServer, KeyKind::Start, 1, 0, {}},
+                                {3, kServer, KeyKind::Start, 1, 0, {}},
+                                {4, kServer, KeyKind::Start, 1, 0, {}},
+                                {5, kServer, KeyKind::Start, 1, 0, {}}};
 
 // The same with the full YMM registers (AVX, where present).
 constexpr DomainSpec avx_d[] = {{avx_server, 1, 1, 0}, {avx_client, 2, 1, 3},
@@ -883,14 +882,14 @@ constexpr DomainSpec avx_d[] = {{avx_server, 1, 1, 0}, {avx_client, 2, 1, 3},
 #define FAULT_NO_KEEPER(id, c)                                                              \
   constexpr DomainSpec id##_d[] = {{null_server, 1, 0, 0}, {faulter, 2, 0, c},              \
                                    {pingpong_client, 3, 0, 2}};                             \
-  constexpr KeySpec id##_k[] = {{2, kServer, KeySource::Start, 1, 0, {}},                   \
-                                {3, kServer, KeySource::Start, 1, 0, {}}};
+  constexpr KeySpec id##_k[] = {{2, kServer, KeyKind::Start, 1, 0, {}},                   \
+                                {3, kServer, KeyKind::Start, 1, 0, {}}};
 #define FAULT_KEEPER(id, c)                                                                 \
   constexpr DomainSpec id##_d[] = {{null_server, 1, 0, 0}, {faulter, 2, 0, c},              \
                                    {pingpong_client, 3, 0, 2}, {stopping_keeper, 4, 0, c}}; \
-  constexpr KeySpec id##_k[] = {{2, kServer, KeySource::Start, 1, 0, {}},                   \
-                                {3, kServer, KeySource::Start, 1, 0, {}},                   \
-                                {2, kKeeperRegister, KeySource::Start, 4, 9, {}}};
+  constexpr KeySpec id##_k[] = {{2, kServer, KeyKind::Start, 1, 0, {}},                   \
+                                {3, kServer, KeyKind::Start, 1, 0, {}},                   \
+                                {2, kKeeperSlot, KeyKind::Start, 4, 9, {}}};
 FAULT_NO_KEEPER(f_cli, kCli)
 FAULT_KEEPER(f_hlt, kHlt)
 FAULT_KEEPER(f_in, kIn)
@@ -909,62 +908,61 @@ FAULT_KEEPER(f_result, kBadResult)
 
 constexpr DomainSpec keeper_resume_d[] = {{null_server, 1, 0, 0}, {resuming_keeper, 2, 0, 0},
                                           {resumed_faulter, 3, 0, 0}};
-constexpr KeySpec keeper_resume_k[] = {{3, kServer, KeySource::Start, 1, 0, {}},
-                                       {3, kKeeperRegister, KeySource::Start, 2, 4, {}}};
+constexpr KeySpec keeper_resume_k[] = {{3, kServer, KeyKind::Start, 1, 0, {}},
+                                       {3, kKeeperSlot, KeyKind::Start, 2, 4, {}}};
 
 // A kernel object as keeper (the Yield key: it would answer Ok, w0 = 0, at once and the
-// ud2 repeat for ever): the kernel halts d2 instead; d3 still gets through. Hardware only:
-// hosted, fault() is a Call on the keeper, which Yield answers.
+// ud2 repeat for ever): the kernel halts d2 instead; d3 still gets through.
 constexpr DomainSpec yield_keeper_d[] = {{null_server, 1, 0, 0}, {faulter, 2, 0, kUd2},
                                          {pingpong_client, 3, 0, 2}};
-constexpr KeySpec yield_keeper_k[] = {{2, kServer, KeySource::Start, 1, 0, {}},
-                                      {3, kServer, KeySource::Start, 1, 0, {}},
-                                      {2, kKeeperRegister, KeySource::Yield, 0, 0, {}}};
+constexpr KeySpec yield_keeper_k[] = {{2, kServer, KeyKind::Start, 1, 0, {}},
+                                      {3, kServer, KeyKind::Start, 1, 0, {}},
+                                      {2, kKeeperSlot, KeyKind::Yield, 0, 0, {}}};
 
 // Time slices: two endless loops and a client and server that still get through.
 constexpr DomainSpec endless_d[] = {{spinner, 1, 0, 0}, {null_server, 2, 0, 0},
                                     {pingpong_client, 3, 0, 3}, {spinner, 4, 0, 0}};
-constexpr KeySpec endless_k[] = {{3, kServer, KeySource::Start, 2, 0, {}}};
+constexpr KeySpec endless_k[] = {{3, kServer, KeyKind::Start, 2, 0, {}}};
 
 // Demand paging: d1 writes to 3 fresh pages, d2 its memory keeper, d3 the page-mapping
 // object (bare metal: the kernel's; badge = the domain whose space it maps into).
 constexpr DomainSpec demand_d[] = {{demand_writer, 1, 0, 3}, {memory_keeper, 2, 0, 0},
                                    {pager, 2, 0, 0, 0, true}};
-constexpr KeySpec demand_k[] = {{1, kKeeperRegister, KeySource::Start, 2, 0, {}},
-                                {2, kPager, KeySource::Start, 3, 1, {}}};
+constexpr KeySpec demand_k[] = {{1, kKeeperSlot, KeyKind::Start, 2, 0, {}},
+                                {2, kPager, KeyKind::Start, 3, 1, {}}};
 
 constexpr DomainSpec bench_intra_d[] = {{null_server, 0, 0, 0}, {bench_client, 0, kBenchPages, 0}};
 constexpr DomainSpec bench_inter_d[] = {{null_server, 1, 0, 0}, {bench_client, 2, kBenchPages, 0}};
-constexpr KeySpec bench_k[] = {{2, kServer, KeySource::Start, 1, 0, {}}};
+constexpr KeySpec bench_k[] = {{2, kServer, KeyKind::Start, 1, 0, {}}};
 constexpr DomainSpec bench_number_d[] = {{bench_number_client, 1, kBenchPages, 0}};
 constexpr DomainSpec bench_first_write_d[] = {
     {bench_first_write, 1, kBenchPages, 0}, {memory_keeper, 2, 0, 0}, {pager, 2, 0, 0, 0, true}};
-constexpr KeySpec bench_first_write_k[] = {{1, kKeeperRegister, KeySource::Start, 2, 0, {}},
-                                           {2, kPager, KeySource::Start, 3, 1, {}}};
-constexpr KeySpec bench_number_k[] = {{1, kServer, KeySource::Number, 0, 0, {1, 2, 3, 4}}};
+constexpr KeySpec bench_first_write_k[] = {{1, kKeeperSlot, KeyKind::Start, 2, 0, {}},
+                                           {2, kPager, KeyKind::Start, 3, 1, {}}};
+constexpr KeySpec bench_number_k[] = {{1, kServer, KeyKind::Number, 0, 0, {1, 2, 3, 4}}};
 // Yield: the client and the other domain, each in a space of its own, each holding the
 // Yield key in register 1.
 constexpr DomainSpec bench_yield_d[] = {{bench_client, 1, kBenchPages, 0}, {yield_partner, 2, 0, 0}};
-constexpr KeySpec bench_yield_k[] = {{1, kServer, KeySource::Yield, 0, 0, {}},
-                                     {2, kServer, KeySource::Yield, 0, 0, {}}};
+constexpr KeySpec bench_yield_k[] = {{1, kServer, KeyKind::Yield, 0, 0, {}},
+                                     {2, kServer, KeyKind::Yield, 0, 0, {}}};
 constexpr DomainSpec bench_map_d[] = {
     {bench_map, 1, 1, 0}, {memory_keeper, 2, 0, 0}, {pager, 2, 0, 0, 0, true}};
-constexpr KeySpec bench_map_k[] = {{1, kKeeperRegister, KeySource::Start, 2, 0, {}},
-                                   {2, kPager, KeySource::Start, 3, 1, {}},
-                                   {1, kPager, KeySource::Start, 3, 1, {}}};
+constexpr KeySpec bench_map_k[] = {{1, kKeeperSlot, KeyKind::Start, 2, 0, {}},
+                                   {2, kPager, KeyKind::Start, 3, 1, {}},
+                                   {1, kPager, KeyKind::Start, 3, 1, {}}};
 constexpr DomainSpec bench_stream_d[] = {{bench_stream, 1, kStreamPages, 0}};
 constexpr DomainSpec bench_paper_d[] = {
     {bench_paper, 1, kPaperSeriesPages + 2 * kPaperBufPages, 0}, {paper_server, 2, kPaperBufPages, 0},
     {paper_server, 3, kPaperBufPages, 1}, {paper_hop, 4, kPaperBufPages, 0},
     {paper_hop, 5, kPaperBufPages, 1}, {paper_server, 6, kPaperBufPages, 0}};
-constexpr KeySpec bench_paper_k[] = {{1, kPaperOneway, KeySource::Start, 2, 0, {}},
-                                     {1, kPaperEcho, KeySource::Start, 3, 0, {}},
-                                     {1, kPaperNested, KeySource::Start, 4, 0, {}},
-                                     {1, kPaperTail, KeySource::Start, 5, 0, {}},
-                                     {1, kPaperOnehop, KeySource::Start, 6, 0, {}},
-                                     {4, kPaperNext, KeySource::Start, 6, 0, {}},
-                                     {5, kPaperNext, KeySource::Start, 6, 0, {}}};
-constexpr KeySpec bench_stream_k[] = {{1, kStreamNumber, KeySource::Number, 0, 0, {}}};
+constexpr KeySpec bench_paper_k[] = {{1, kPaperOneway, KeyKind::Start, 2, 0, {}},
+                                     {1, kPaperEcho, KeyKind::Start, 3, 0, {}},
+                                     {1, kPaperNested, KeyKind::Start, 4, 0, {}},
+                                     {1, kPaperTail, KeyKind::Start, 5, 0, {}},
+                                     {1, kPaperOnehop, KeyKind::Start, 6, 0, {}},
+                                     {4, kPaperNext, KeyKind::Start, 6, 0, {}},
+                                     {5, kPaperNext, KeyKind::Start, 6, 0, {}}};
+constexpr KeySpec bench_stream_k[] = {{1, kStreamNumber, KeyKind::Number, 0, 0, {}}};
 
 template <std::size_t D, std::size_t K>
 constexpr Scenario scenario(const char* name, std::uint32_t spaces, const DomainSpec (&d)[D],
@@ -1049,9 +1047,8 @@ constexpr Scenario list[] = {
     scenario("demand-paging", 3, demand_d, demand_k,
              "first writes to 3 fresh pages: fault, keeper, page-mapping object, resume; "
              "a write to page 0: refused, halted"),
-    {"fault-yield-keeper", 4, yield_keeper_d, 3, yield_keeper_k, 3, false, 0,
-     "ud2 with the Yield key as keeper: a kernel object would answer at once, so halted",
-     /*hardware_only=*/true},
+    scenario("fault-yield-keeper", 4, yield_keeper_d, yield_keeper_k,
+             "ud2 with the Yield key as keeper: a kernel object would answer at once, so halted"),
     {"endless-loop", 5, endless_d, 4, endless_k, 1, false, 0,
      "two domains loop for ever: the timer preempts them, a client and server still finish",
      /*hardware_only=*/true},

@@ -11,6 +11,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "capabilities/key.hpp"
+
 namespace eros::scenarios {
 
 using Program = void (*)(std::byte* data, std::uint64_t param);
@@ -30,16 +32,11 @@ struct DomainSpec {
   bool kernel_pager = false;
 };
 
-// Register conventions shared by the scenarios and the bare-metal kernel: a fault in a
-// domain is delivered as a Call, made by the kernel on the domain's behalf, on the key in
-// its keeper register, with w = {vector, error code, address, rip}. An answer on the
-// resume key the keeper receives with w0 = 0 restarts the faulting instruction; any other
-// w0 halts the domain; a keeper that drops the key leaves the domain stopped. No keeper (a
-// void key): the Call records Void and the domain halts. A kernel object as keeper
-// (is_kernel_object: it would answer at once and the fault repeat): the domain halts with
-// no Call. kFaultBadTrap is the vector of a trap whose argument pointers were refused.
-inline constexpr std::uint8_t kKeeperRegister = 14;
-inline constexpr std::uint64_t kFaultBadTrap = 256;
+// Faults reach a domain's keeper (core/keeper.cpp): a KeySpec whose `reg` is kKeeperSlot
+// (core/abi.hpp) sets the domain's keeper instead of a register. The keeper gets
+// w = {FaultKind, code, address, pc} and a fault key in r3: order 0 on it restarts the
+// domain, any other halts it, dropping it leaves the domain stopped. Bare metal raises the
+// faults with the instructions themselves, hosted with user::raise_fault.
 // The page-mapping object (orders in core/abi.hpp) answers on the resume key it receives
 // (in r3). A memory keeper tail-calls it with the faulted domain's resume key, so the
 // answer goes straight to that domain: mapped, it restarts the write; refused, it halts.
@@ -56,15 +53,13 @@ inline constexpr std::uint64_t kQuickParam = std::uint64_t{1} << 63;
 // empty timer pairs, whose median the kernel subtracts from every other series' median.
 inline constexpr std::uint64_t kSeriesMagic = 0x3130534549524553;   // "SERIES01"
 
-enum class KeySource : std::uint8_t { Start, Number, DomainControl, Yield };
-
-// Domain `domain` (a DomainId: the i-th DomainSpec is domain i+1) gets, in register `reg`,
-// a start key of `target` with `badge`, a number key with words w, a domain-control key,
-// or the Yield key (the invoker goes behind every ready domain: docs/semantics.md).
+// Domain `domain` (a DomainId: the i-th DomainSpec is domain i+1) gets, in register `reg`
+// (or its keeper slot, kKeeperSlot), a start key of `target` with `badge`, or a key of a
+// kernel object of kind `kind` (core/objects.def; `target` its domain, `w` its words).
 struct KeySpec {
   std::uint32_t domain;
   std::uint8_t reg;
-  KeySource source;
+  KeyKind kind;
   std::uint32_t target;
   std::uint16_t badge;
   std::uint64_t w[4];

@@ -173,10 +173,9 @@ void slices_reset();               // a new scenario
 extern std::uint64_t timer_ticks, preemptions;
 extern bool scenario_stopped;       // by the watchdog
 std::uint64_t tsc_hz(const char** source);   // CPUID 0x15/0x16, else the PIT
-// A fault (or a refused trap) of the running domain `me`: a Call on its keeper register
-// with w = {vector, error, address, rip}, made on its behalf. Returns when its keeper
-// answered w0 = 0 (restart the instruction); halts it when there is no keeper (the Call
-// failed) or the answer was anything else.
+// An exception of the running domain `me`, told to the core as its FaultKind with code =
+// vector << 32 | error code (Kernel::fault: its keeper decides). Returns when the keeper
+// restarts it, and iretq runs the instruction again; halts it otherwise.
 void deliver_fault(Domain& me, std::uint64_t vector, std::uint64_t error, std::uint64_t address,
                    std::uint64_t rip);
 

@@ -422,15 +422,13 @@ extern "C" void eros_exception(TrapFrame* f) {
     vector_first_use(current_id());   // CR0.TS: its first vector instruction, done again
     return;
   }
-  if (user && kernel != nullptr && current_id() != eros::kNoDomain) {
-    const eros::KeyKind keeper = kernel->domain(current_id()).regs[eros::scenarios::kKeeperRegister].kind;
-    if (keeper == eros::KeyKind::Start || keeper == eros::KeyKind::Resume) {
-      // A message to its keeper, not printed: the keeper decides. Resumed, iretq restarts
-      // the faulting instruction.
-      deliver_fault(kernel->domain(current_id()), f->vector, f->error,
-                    f->vector == 14 ? read_cr2() : f->rip, f->rip);
-      return;
-    }
+  if (user && kernel != nullptr && current_id() != eros::kNoDomain &&
+      kernel->has_keeper(kernel->domain(current_id()))) {
+    // Told to its keeper, not printed: the keeper decides. Restarted, iretq runs the
+    // faulting instruction again.
+    deliver_fault(kernel->domain(current_id()), f->vector, f->error,
+                  f->vector == 14 ? read_cr2() : f->rip, f->rip);
+    return;
   }
   put(user ? "fault: d" : "KERNEL FAULT: d");
   put_dec(current_id());
@@ -453,9 +451,8 @@ extern "C" void eros_exception(TrapFrame* f) {
     put("kernel panic: fault in the kernel\n");
     exit_qemu(ExitCode::Panic);
   }
-  // No keeper: the Call on its keeper register records Void, and the domain is stopped
-  // (every key to it becomes void); the others go on. A kernel object as keeper: stopped
-  // with no Call (deliver_fault).
+  // No keeper (void, stale, or a kernel object, which would answer at once): the core
+  // traces the fault and halts the domain (every key to it becomes void); the others go on.
   deliver_fault(kernel->domain(current_id()), f->vector, f->error,
                 f->vector == 14 ? read_cr2() : f->rip, f->rip);
 }

@@ -8,6 +8,7 @@
 #include "arch/x86_64/console.hpp"
 #include "arch/x86_64/loader.hpp"
 #include "arch/x86_64/user/blob.hpp"
+#include "scenarios/setup.hpp"
 
 extern "C" {
 extern std::uint8_t __user_blob_start[], __user_blob_end[], __bss_end[];
@@ -165,12 +166,7 @@ bool setup(const scenarios::Scenario& s, const BlobHeader& blob) {
   for (std::uint32_t i = 0; i < s.key_count; ++i) {
     const scenarios::KeySpec& ks = keys[i];
     if (!kernel->exists(ks.domain)) return false;
-    const Key key = ks.source == scenarios::KeySource::Start ? kernel->start_key(ks.target, ks.badge)
-                    : ks.source == scenarios::KeySource::Number
-                        ? kernel->number_key(ks.w[0], ks.w[1], ks.w[2], ks.w[3])
-                        : ks.source == scenarios::KeySource::Yield ? kernel->yield_key()
-                                                                  : kernel->domain_control_key(ks.target);
-    kernel->domain(ks.domain).regs.write(ks.reg, key);
+    scenarios::give_key(*kernel, ks);
   }
   return true;
 }

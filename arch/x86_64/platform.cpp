@@ -247,18 +247,22 @@ void prepare_kernel_domain(DomainId d, void (*entry)()) {
   c.rsp = reinterpret_cast<std::uint64_t>(sp);
 }
 
+namespace {
+FaultKind fault_kind_of(std::uint64_t vector) {
+  switch (vector) {
+    case 0: return FaultKind::DivideError;
+    case 3: return FaultKind::Breakpoint;
+    case 6: return FaultKind::InvalidInstruction;
+    case 13: return FaultKind::Protection;
+    case 14: return FaultKind::PageFault;
+    default: return FaultKind::Other;
+  }
+}
+}  // namespace
+
 void deliver_fault(Domain& me, std::uint64_t vector, std::uint64_t error, std::uint64_t address,
                    std::uint64_t rip) {
-  // A kernel object in the keeper register would answer at once and the fault repeat.
-  if (is_kernel_object(me.regs[scenarios::kKeeperRegister].kind)) kernel->halt(me);
-  Message m{};
-  m.w[0] = vector;
-  m.w[1] = error;
-  m.w[2] = address;
-  m.w[3] = rip;
-  // The answer: w0 = 0 restarts the instruction; anything else, or no keeper, halts it.
-  const Result& r = kernel->call(me, scenarios::kKeeperRegister, m, ReceiveDesc{});
-  if (r.status != Status::Ok || r.w[0] != 0) kernel->halt(me);
+  kernel->fault(me, fault_kind_of(vector), vector << 32 | (error & 0xffffffff), address, rip);
 }
 
 // ---- time slices -----------------------------------------------------------------------
@@ -538,6 +542,6 @@ extern "C" void eros_syscall_irregular(std::uint64_t op, const std::uint64_t* ke
   x86::put(" result ");
   x86::put_hex(ures);
   x86::put('\n');
-  // Told to its keeper as a fault; resumed, the trap returns having done nothing.
-  x86::deliver_fault(me, scenarios::kFaultBadTrap, op, um, 0);
+  // Told to its keeper as a fault; restarted, the trap returns having done nothing.
+  k.fault(me, FaultKind::BadTrap, op, um, 0);
 }
