@@ -56,9 +56,10 @@ inline constexpr std::uint64_t kSetKeeper = 4;    // the key passed as k0 become
 // any other order halts the domain.
 inline constexpr std::uint64_t kRestart = 0;
 
-// The page-mapping object (bare metal): map fresh zeroed writable pages into the space of
-// the domain named by the badge of the start key invoked. Answer w0 = 0 all mapped, 1
-// refused; kMapFreshRange also answers in w1 how many were mapped.
+// The page-mapping object (PageMap): map fresh zeroed writable pages into the space of the
+// domain it names. Answer w0 = 0 all mapped, 1 refused (one page at w1: not a user address,
+// page 0, mapped already, or memory short); kMapFreshRange also answers in w1 how many
+// were mapped (at most 4096 in one order).
 inline constexpr std::uint64_t kMapFreshPage = 1;    // one page at w1
 inline constexpr std::uint64_t kMapFreshRange = 2;   // w2 pages from w1 on
 }  // namespace order

@@ -60,8 +60,8 @@ const Result& Kernel::use_fault_key(Domain& me, Op op, std::uint8_t kr, const Ke
   } else {
     stop(x);
   }
-  if (me.restarted_from != kNoDomain) [[unlikely]] pass_on_restart(me);
   if (op == Op::Return) {
+    if (me.restarted_from != kNoDomain) [[unlikely]] pass_on_restart(me);
     become_available(me, rcv);
     if (restart) {
       platform_.switch_to(me, x);
@@ -70,7 +70,9 @@ const Result& Kernel::use_fault_key(Domain& me, Op op, std::uint8_t kr, const Ke
     }
     return me.result;
   }
+  // As a Send readies its recipient: before a pending restart of the invoker is passed on.
   if (restart) make_ready(x);
+  if (me.restarted_from != kNoDomain) [[unlikely]] pass_on_restart(me);
   me.result = Result{Status::Ok, 0, m.len, 0, {}};
   return me.result;
 }

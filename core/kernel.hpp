@@ -110,10 +110,10 @@ class Kernel {
   bool answer_at_once(Domain& me, const Key& key, const Message& m, Domain* keys_to,
                       std::uint8_t key_into, Result& out);
   // A Return or Send on such a key answers the domain whose valid resume key is in k3.
-  Domain* returnee(const Domain& me, const Message& m);
+  Domain* returnee(const Domain& me, const Message& m, bool& fault_key);
   [[gnu::noinline]] const Result& return_at_once(Domain& me, std::uint8_t kr,
                                                  const Message& m, const ReceiveDesc& rcv);
-  void resume_returnee(Domain& x);
+  bool resume_returnee(Domain& x, bool fault_key, const Result& answer);
   const Result& commit_call(Domain& me, Domain& to, std::uint8_t kr, const Key& key,
                             const Message& m, const ReceiveDesc& rcv, std::uint32_t landed);
   const Result& call_slow(Domain& me, std::uint8_t kr, Key key, const Message& m,

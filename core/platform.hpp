@@ -24,6 +24,10 @@ concept PlatformInterface = requires(P& p, const P& cp, Domain& d, const Domain&
   // is as if the source were read first when the ranges overlap. The receiver (first
   // argument) says how its buffer is written (Domain::delivery).
   { p.copy(cd, dst, cd, src, n) } noexcept -> std::same_as<void>;
+  // Map a fresh, zeroed, writable page at user address `va` (page-aligned) into the space
+  // of `d`, unless it is page 0, not a user address, mapped already, or memory is short:
+  // the page-mapping object's one machine operation.
+  { p.map_fresh(d, std::uint64_t{}) } noexcept -> std::same_as<bool>;
   // The cycle counter.
   { P::cycles() } noexcept -> std::same_as<std::uint64_t>;
   // A broken kernel invariant: never returns.

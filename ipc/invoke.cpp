@@ -51,18 +51,22 @@ const Result& Kernel::return_at_once(Domain& me, std::uint8_t kr, const Message&
   Event* slot = trace.next_unfilled();   // before what a kernel object causes
   Status s = Status::BadRegister;
   Domain* x = nullptr;
+  bool runs = false;
   if (key_in_range) {
-    x = returnee(me, m);
+    bool fault_key = false;
+    x = returnee(me, m, fault_key);
     Result dropped;
-    Result& answer = x != nullptr ? x->result : dropped;
-    answer_at_once(me, key, m, x, x != nullptr ? x->rcv.r[0] : 0, answer);
+    Result& answer = x != nullptr && !fault_key ? x->result : dropped;
+    answer_at_once(me, key, m, fault_key ? nullptr : x, x != nullptr ? x->rcv.r[0] : 0, answer);
     s = answer.status;
+    fill(slot, EventKind::Return, me, kr, key, s, m.len, 0);
+    if (x != nullptr) runs = resume_returnee(*x, fault_key, answer);
+  } else {
+    fill(slot, EventKind::Return, me, kr, key, s, m.len, 0);
   }
-  fill(slot, EventKind::Return, me, kr, key, s, m.len, 0);
-  if (x != nullptr) resume_returnee(*x);
   if (me.restarted_from != kNoDomain) [[unlikely]] pass_on_restart(me);
   become_available(me, rcv);
-  if (x != nullptr) {
+  if (runs) {
     platform_.switch_to(me, *x);
   } else {
     dispatch_away(me);
@@ -85,17 +89,26 @@ bool Kernel::answer_at_once(Domain& me, const Key& key, const Message& m, Domain
   return c.yield;
 }
 
-// KeyKOS's returnee: the domain whose valid resume key the invoker passes as k3.
-Domain* Kernel::returnee(const Domain& me, const Message& m) {
+// KeyKOS's returnee: the domain whose valid resume key (or fault key: a resume key marked
+// as a restart) the invoker passes as k3.
+Domain* Kernel::returnee(const Domain& me, const Message& m, bool& fault_key) {
   if (!register_in_range(m.k[3])) return nullptr;
   const Key& k3 = me.regs[m.k[3]];
-  return k3.kind == KeyKind::Resume ? resume_target(k3) : nullptr;
+  fault_key = k3.kind == KeyKind::Fault;
+  return k3.kind == KeyKind::Resume || fault_key ? resume_target(k3) : nullptr;
 }
 
-// The returnee has its answer: every copy of its resume key is consumed, and it runs.
-void Kernel::resume_returnee(Domain& x) {
+// The returnee has its answer: every copy of its key is consumed. A resume key's domain has
+// the answer as its reply and runs; a fault key's domain restarts when the answer is Ok
+// with w0 = kRestart (a page-mapping object's "mapped"), else it halts. Whether it runs.
+bool Kernel::resume_returnee(Domain& x, bool fault_key, const Result& answer) {
   ++x.call_count;
+  if (fault_key && (answer.status != Status::Ok || answer.w[0] != order::kRestart)) {
+    stop(x);
+    return false;
+  }
   x.state = DomainState::Running;
+  return true;
 }
 
 // ---- Send ---------------------------------------------------------------------------
@@ -126,15 +139,15 @@ const Result& Kernel::send(Domain& me, std::uint8_t kr, const Message& m) {
       // Void, stale or consumed key, or a kernel object: its answer goes to the returnee
       // (a valid resume key in k3), which becomes ready, or is dropped.
       Event* slot = trace.next_unfilled();   // the Send is traced before what it causes
-      Domain* x = returnee(me, m);
+      bool fault_key = false;
+      Domain* x = returnee(me, m, fault_key);
       Result dropped;
-      Result& answer = x != nullptr ? x->result : dropped;
-      const bool yields = answer_at_once(me, key, m, x, x != nullptr ? x->rcv.r[0] : 0, answer);
-      if (x != nullptr) {
-        resume_returnee(*x);
-        make_ready(*x);
-      }
-      const Result& r = finish(slot, me, Op::Send, kr, key, answer.status, m.len);
+      Result& answer = x != nullptr && !fault_key ? x->result : dropped;
+      const bool yields = answer_at_once(me, key, m, fault_key ? nullptr : x,
+                                         x != nullptr ? x->rcv.r[0] : 0, answer);
+      fill(slot, EventKind::Send, me, kr, key, answer.status, m.len, 0);
+      if (x != nullptr && resume_returnee(*x, fault_key, answer)) make_ready(*x);
+      const Result& r = finish(nullptr, me, Op::Send, kr, key, answer.status, m.len);
       if (yields) yield(me);
       return r;
     }

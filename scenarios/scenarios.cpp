@@ -503,12 +503,11 @@ constexpr std::uint64_t kFreshBase = 0x40000000;
 void demand_writer(std::byte*, std::uint64_t param) {
   for (std::uint64_t i = 0; i < param; ++i) {
     auto* p = reinterpret_cast<volatile std::uint64_t*>(kFreshBase + i * kPageBytes);
-#if defined(EROS_BAREMETAL)
+#if !defined(EROS_BAREMETAL)
+    fault(kWriteCode, reinterpret_cast<std::uint64_t>(p));   // on bare metal: the write below
+#endif
     *p = i + 1;
     expect(*p == i + 1);
-#else
-    fault(kWriteCode, reinterpret_cast<std::uint64_t>(p));
-#endif
   }
   // The first page is never mapped: the object refuses, and its answer halts the domain.
   volatile std::uint64_t null_page = 0x10;
@@ -520,26 +519,16 @@ void demand_writer(std::byte*, std::uint64_t param) {
   expect(false);
 }
 
-// A memory keeper: tail-calls the page-mapping object with the faulted domain's resume
-// key (k3), so the object's answer resumes that domain directly (the write is done again)
-// and the keeper is at once Available for the next fault.
+// A memory keeper: hands the fault on to the page-mapping object (a Return on it) with the
+// fault key as k3, the returnee, so the object's answer goes straight to the fault key:
+// mapped, the domain restarts (the write is done again); refused, it halts. The keeper is
+// at once Available for the next fault.
 void memory_keeper(std::byte*, std::uint64_t) {
   Result r = user::wait(server_rcv());
   for (;;) {
     expect(r.w[0] == static_cast<std::uint64_t>(FaultKind::PageFault));
     r = user::return_to(kPager, {.w = {kMapFreshPage, r.w[2] & ~std::uint64_t{kPageBytes - 1}},
                                  .k = {0, 0, 0, kCaller}},
-                        server_rcv());
-  }
-}
-
-// Hosted stand-in for the kernel's page-mapping object: the same protocol, no mapping.
-void pager(std::byte*, std::uint64_t) {
-  Result r = user::wait(server_rcv());
-  for (;;) {
-    const bool ok = (r.w[0] == kMapFreshPage || r.w[0] == kMapFreshRange) &&
-                    (r.w[1] >> 12) != 0;   // never the first page
-    r = user::return_to(kCaller, {.w = {ok ? 0u : 1u, r.w[0] == kMapFreshRange ? r.w[2] : 0}},
                         server_rcv());
   }
 }
@@ -622,7 +611,7 @@ constexpr std::uint32_t kBenchPages = ((1 + 2 * kSamples) * 8 + kPageBytes - 1) 
 
 // Allocate and map 1 MB (256 pages) for a domain, two ways, each into fresh 1 MB regions:
 // "sweep": the domain writes one word into each of 256 unmapped pages, each a fault told
-// to its memory keeper, which tail-calls the page-mapping object (as bench-first-write,
+// to its memory keeper, which hands it on to the page-mapping object (as bench-first-write,
 // 256 times); "order": one Call on the page-mapping object, kMapFreshRange of 256 pages.
 // One warm-up sample of each is discarded.
 constexpr std::uint64_t kSweepBase = 0x50000000, kOrderBase = 0x60000000, kMiB = 0x100000;
@@ -924,21 +913,20 @@ constexpr DomainSpec endless_d[] = {{spinner, 1, 0, 0}, {null_server, 2, 0, 0},
                                     {pingpong_client, 3, 0, 3}, {spinner, 4, 0, 0}};
 constexpr KeySpec endless_k[] = {{3, kServer, KeyKind::Start, 2, 0, {}}};
 
-// Demand paging: d1 writes to 3 fresh pages, d2 its memory keeper, d3 the page-mapping
-// object (bare metal: the kernel's; badge = the domain whose space it maps into).
-constexpr DomainSpec demand_d[] = {{demand_writer, 1, 0, 3}, {memory_keeper, 2, 0, 0},
-                                   {pager, 2, 0, 0, 0, true}};
+// Demand paging: d1 writes to 3 fresh pages, d2 its memory keeper, holding a page-mapping
+// key for d1's space.
+constexpr DomainSpec demand_d[] = {{demand_writer, 1, 0, 3}, {memory_keeper, 2, 0, 0}};
 constexpr KeySpec demand_k[] = {{1, kKeeperSlot, KeyKind::Start, 2, 0, {}},
-                                {2, kPager, KeyKind::Start, 3, 1, {}}};
+                                {2, kPager, KeyKind::PageMap, 1, 0, {}}};
 
 constexpr DomainSpec bench_intra_d[] = {{null_server, 0, 0, 0}, {bench_client, 0, kBenchPages, 0}};
 constexpr DomainSpec bench_inter_d[] = {{null_server, 1, 0, 0}, {bench_client, 2, kBenchPages, 0}};
 constexpr KeySpec bench_k[] = {{2, kServer, KeyKind::Start, 1, 0, {}}};
 constexpr DomainSpec bench_number_d[] = {{bench_number_client, 1, kBenchPages, 0}};
 constexpr DomainSpec bench_first_write_d[] = {
-    {bench_first_write, 1, kBenchPages, 0}, {memory_keeper, 2, 0, 0}, {pager, 2, 0, 0, 0, true}};
+    {bench_first_write, 1, kBenchPages, 0}, {memory_keeper, 2, 0, 0}};
 constexpr KeySpec bench_first_write_k[] = {{1, kKeeperSlot, KeyKind::Start, 2, 0, {}},
-                                           {2, kPager, KeyKind::Start, 3, 1, {}}};
+                                           {2, kPager, KeyKind::PageMap, 1, 0, {}}};
 constexpr KeySpec bench_number_k[] = {{1, kServer, KeyKind::Number, 0, 0, {1, 2, 3, 4}}};
 // Yield: the client and the other domain, each in a space of its own, each holding the
 // Yield key in register 1.
@@ -946,10 +934,10 @@ constexpr DomainSpec bench_yield_d[] = {{bench_client, 1, kBenchPages, 0}, {yiel
 constexpr KeySpec bench_yield_k[] = {{1, kServer, KeyKind::Yield, 0, 0, {}},
                                      {2, kServer, KeyKind::Yield, 0, 0, {}}};
 constexpr DomainSpec bench_map_d[] = {
-    {bench_map, 1, 1, 0}, {memory_keeper, 2, 0, 0}, {pager, 2, 0, 0, 0, true}};
+    {bench_map, 1, 1, 0}, {memory_keeper, 2, 0, 0}};
 constexpr KeySpec bench_map_k[] = {{1, kKeeperSlot, KeyKind::Start, 2, 0, {}},
-                                   {2, kPager, KeyKind::Start, 3, 1, {}},
-                                   {1, kPager, KeyKind::Start, 3, 1, {}}};
+                                   {2, kPager, KeyKind::PageMap, 1, 0, {}},
+                                   {1, kPager, KeyKind::PageMap, 1, 0, {}}};
 constexpr DomainSpec bench_stream_d[] = {{bench_stream, 1, kStreamPages, 0}};
 constexpr DomainSpec bench_paper_d[] = {
     {bench_paper, 1, kPaperSeriesPages + 2 * kPaperBufPages, 0}, {paper_server, 2, kPaperBufPages, 0},

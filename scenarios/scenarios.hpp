@@ -26,10 +26,6 @@ struct DomainSpec {
   std::uint64_t param;
   // The last `ro_pages` pages of the data area are mapped read-only (hostile buffers).
   std::uint32_t ro_pages = 0;
-  // Bare metal runs the kernel's page-mapping object (arch/x86_64/pager.cpp) in this
-  // domain's place, a kernel-mode domain answering on the same protocol; hosted runs
-  // `program`, which answers the same messages without mapping anything.
-  bool kernel_pager = false;
 };
 
 // Faults reach a domain's keeper (core/keeper.cpp): a KeySpec whose `reg` is kKeeperSlot
@@ -37,9 +33,7 @@ struct DomainSpec {
 // w = {FaultKind, code, address, pc} and a fault key in r3: order 0 on it restarts the
 // domain, any other halts it, dropping it leaves the domain stopped. Bare metal raises the
 // faults with the instructions themselves, hosted with user::raise_fault.
-// The page-mapping object (orders in core/abi.hpp) answers on the resume key it receives
-// (in r3). A memory keeper tail-calls it with the faulted domain's resume key, so the
-// answer goes straight to that domain: mapped, it restarts the write; refused, it halts.
+// The page-mapping object is a kernel object (KeyKind::PageMap, orders in core/abi.hpp).
 
 // Set by the bare-metal kernel (command line `quick`) and by the hosted runner (`--bench
 // --quick`) in the parameter of every domain of a benchmark scenario: fewer samples,

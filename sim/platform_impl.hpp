@@ -52,6 +52,9 @@ class SimPlatform {
   void copy(const Domain& to, void* dst, const Domain&, const void* src, std::uint32_t n) noexcept {
     copy_string(dst, src, n, to.delivery);
   }
+  // A host page mapped at `va` itself (never over an existing mapping), so the domain can
+  // then use the address as it would on bare metal (sim/system.cpp).
+  bool map_fresh(Domain& d, std::uint64_t va) noexcept;
   static std::uint64_t cycles() noexcept { return __builtin_ia32_rdtsc(); }
   [[noreturn]] static void panic(const char* why) noexcept;
 
@@ -72,6 +75,7 @@ class SimPlatform {
   }
 
   std::vector<Fiber> fibers_;                   // indexed by DomainId
+  std::vector<void*> fresh_pages_;              // mapped by map_fresh, unmapped with the system
   std::vector<std::unique_ptr<sim::Space>> spaces_;   // indexed by SpaceId
   Fiber scheduler_;
 

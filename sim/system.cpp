@@ -147,7 +147,9 @@ System::System(Options options)
 System::~System() {
   if (t_active_ == this) t_active_ = nullptr;
   munmap(stacks_, stacks_bytes_);
+  for (void* p : platform_.fresh_pages_) munmap(p, kPageSize);
 }
+
 
 SpaceId System::new_space() {
   platform_.spaces_.push_back(std::make_unique<Space>());
@@ -281,3 +283,22 @@ std::string System::trace_json() const {
 
 }  // namespace sim
 }  // namespace eros
+
+// The page-mapping object's pages. At most 65,536 (256 MB), as bare metal keeps frames back.
+bool eros::SimPlatform::map_fresh(Domain& d, std::uint64_t va) noexcept {
+  constexpr std::size_t kMaxFreshPages = 65536;
+  if (va < sim::kPageSize || va >= sim::kSpaceTop || fresh_pages_.size() >= kMaxFreshPages) return false;
+  sim::Space& space = *spaces_[d.space];
+  const auto* at = reinterpret_cast<const void*>(va);
+  if (space.allows(at, 1, sim::kRead) || space.allows(at, 1, sim::kWrite)) return false;
+  void* p = mmap(reinterpret_cast<void*>(va), sim::kPageSize, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+  if (p == MAP_FAILED) return false;
+  if (p != at) {   // a kernel without MAP_FIXED_NOREPLACE takes it as a hint
+    munmap(p, sim::kPageSize);
+    return false;
+  }
+  fresh_pages_.push_back(p);
+  space.map(at, sim::kPageSize, sim::kReadWrite);
+  return true;
+}

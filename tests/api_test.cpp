@@ -140,7 +140,7 @@ TEST_CASE("a value outside its type aborts: delivery, key kind, an empty body", 
   Key forged;
   forged.kind = static_cast<KeyKind>(9);
   REQUIRE_USAGE_ERROR(sys.set_key(d, 1, forged),
-                      "eros: sim::System::set_key: key kind 9 out of range 0..6");
+                      "eros: sim::System::set_key: key kind 9 out of range 0..7");
   REQUIRE_USAGE_ERROR(sys.spawn(std::function<void()>{}), "eros: sim::System::spawn: body is empty");
   // A stale or forged key of a real kind is a value a test may want: it acts as void.
   sys.set_key(d, 1, Key{KeyKind::Start, 0, 0, 999, 5});

@@ -211,6 +211,7 @@ TEST_CASE("is_kernel_object names the rows of core/objects.def and no other kind
   CHECK(is_kernel_object(KeyKind::Number));
   CHECK(is_kernel_object(KeyKind::DomainControl));
   CHECK(is_kernel_object(KeyKind::Yield));
+  CHECK(is_kernel_object(KeyKind::PageMap));
   CHECK_FALSE(is_kernel_object(static_cast<KeyKind>(kKeyKindCount)));
-  CHECK(std::string(name(static_cast<KeyKind>(kKeyKindCount - 1))) == "Yield");
+  CHECK(std::string(name(static_cast<KeyKind>(kKeyKindCount - 1))) == "PageMap");
 }

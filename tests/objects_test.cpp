@@ -23,6 +23,7 @@ std::uint64_t type_code(KeyKind k) {
     case KeyKind::Number: return key_type::kNumber;
     case KeyKind::DomainControl: return key_type::kDomainControl;
     case KeyKind::Yield: return key_type::kYield;
+    case KeyKind::PageMap: return key_type::kPageMap;
     default: return 0;
   }
 }
@@ -35,7 +36,7 @@ TEST_CASE("KT answers every kernel object's type code, and nothing else happens"
   test::Snapshot before, after;
   DomainId d = sys.spawn([&] {
     before = test::Snapshot::of(sys);
-    for (std::uint8_t r = 1; r < kFirstObjectKind + 4; ++r)
+    for (std::uint8_t r = 1; r <= kKeyKindCount - kFirstObjectKind + 1; ++r)
       got.push_back(user::call(r, {.w = {order::kKeyType}}, rcv(5, 0, 0, 0)));
     after = test::Snapshot::of(sys);
   });
@@ -212,4 +213,64 @@ TEST_CASE("a Return on a number key whose k3 register is out of range drops the 
   REQUIRE(ev.size() >= 3);
   CHECK(ev[2].kind == EventKind::Return);
   CHECK(ev[2].status == Status::BadRegister);
+}
+
+TEST_CASE("a page-mapping key maps fresh pages into its domain's space, once each",
+          "[objects][pagemap]") {
+  sim::System sys;
+  // Below 2 GB, where no host mapping is (nor AddressSanitizer's shadow): hosted, the page
+  // is a host page at that very address.
+  constexpr std::uint64_t kBase = 0x3e000000;
+  Result first{}, again{}, page0{}, range{}, unknown{};
+  std::uint64_t seen = 0;
+  DomainId d = sys.spawn([&] {
+    first = user::call(1, {.w = {order::kMapFreshPage, kBase + 12}});   // any address in it
+    *reinterpret_cast<volatile std::uint64_t*>(kBase) = 77;            // now it is memory
+    seen = *reinterpret_cast<volatile std::uint64_t*>(kBase);
+    again = user::call(1, {.w = {order::kMapFreshPage, kBase}});
+    page0 = user::call(1, {.w = {order::kMapFreshPage, 0x10}});
+    range = user::call(1, {.w = {order::kMapFreshRange, kBase - 2 * 4096, 3}});
+    unknown = user::call(1, {.w = {3}});
+  });
+  sys.set_key(d, 1, sys.object_key(KeyKind::PageMap, d));
+  sys.run();
+  CHECK(first.status == Status::Ok);
+  CHECK(first.w[0] == 0);
+  CHECK(seen == 77);
+  CHECK(again.w[0] == 1);   // mapped already
+  CHECK(page0.w[0] == 1);   // never page 0
+  CHECK(range.w[0] == 1);   // the third page was mapped already
+  CHECK(range.w[1] == 2);
+  CHECK(unknown.status == Status::UnknownOrder);
+  CHECK(sys.space(sys.kernel().domain(d).space).allows(
+      reinterpret_cast<const void*>(kBase - 2 * 4096), 3 * 4096, sim::kReadWrite));
+}
+
+TEST_CASE("a fault handed on to the page-mapping object with the fault key as returnee",
+          "[objects][pagemap][returnee][keeper]") {
+  sim::System sys;
+  constexpr std::uint64_t kAt = 0x3f000000;
+  DomainId d = 0;
+  DomainId keeper = sys.spawn([] {
+    Result r = user::wait(rcv_resume());
+    for (;;)   // hand each fault on: mapped, the domain restarts; refused, it halts
+      r = user::return_to(1, {.w = {order::kMapFreshPage, r.w[2]}, .k = {0, 0, 0, 3}},
+                          rcv_resume());
+  });
+  std::uint64_t wrote = 0;
+  bool after_refused = false;
+  d = sys.spawn([&] {
+    user::raise_fault(FaultKind::PageFault, 0, kAt);
+    *reinterpret_cast<volatile std::uint64_t*>(kAt) = 5;
+    wrote = *reinterpret_cast<volatile std::uint64_t*>(kAt);
+    user::raise_fault(FaultKind::PageFault, 0, kAt);   // mapped already: refused, halted
+    after_refused = true;
+  });
+  sys.set_key(keeper, 1, sys.object_key(KeyKind::PageMap, d));
+  sys.set_keeper(d, sys.start_key(keeper));
+  sys.run();
+  CHECK(wrote == 5);
+  CHECK_FALSE(after_refused);
+  CHECK(sys.state(d) == DomainState::Halted);
+  CHECK(sys.state(keeper) == DomainState::Available);
 }

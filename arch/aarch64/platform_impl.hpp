@@ -1,7 +1,7 @@
 // The aarch64 platform, as the kernel core sees it: only the seam, so that
 // tools/freestanding.sh can compile the core for aarch64. Inline here: the cycle counter
 // (cntvct_el0) and the copy. There is no aarch64 bare-metal kernel yet: the out-of-line
-// members (switch_to, to_scheduler, the probes, panic) are defined nowhere, and are the
+// members (switch_to, to_scheduler, the probes, map_fresh, panic) are defined nowhere, and are the
 // undefined symbols that check allows.
 #pragma once
 #include <cstdint>
@@ -17,6 +17,7 @@ class Arm64Platform {
   void to_scheduler(Domain& from) noexcept;
   bool readable(const Domain& d, const void* p, std::uint32_t n) const noexcept;
   bool writable(const Domain& d, void* p, std::uint32_t n) const noexcept;
+  bool map_fresh(Domain& d, std::uint64_t va) noexcept;
   void copy(const Domain& to, void* dst, const Domain&, const void* src, std::uint32_t n) noexcept {
     copy_string(dst, src, n, to.delivery);
   }

@@ -126,9 +126,6 @@ extern std::uint64_t traps asm("eros_traps");   // every system call: the watchd
 // Prepare a never-run domain to enter ring 3 at `entry` with three arguments.
 void prepare_domain(DomainId d, std::uint64_t root, std::uint64_t entry, std::uint64_t user_rsp,
                     std::uint64_t a0, std::uint64_t a1, std::uint64_t a2);
-// Prepare a never-run domain that runs `entry` in ring 0 on its own kernel stack (the
-// page-mapping object); root 0: it runs in whatever space is loaded.
-void prepare_kernel_domain(DomainId d, void (*entry)());
 // ---- vector state (x87, SSE: FXSAVE format), per domain --------------------------------
 // The registers hold the state of `vector_owner` (CR0.TS clear), or the initial state
 // when it is kNoDomain (CR0.TS set: a domain's first vector instruction raises #NM, which
@@ -182,7 +179,6 @@ void deliver_fault(Domain& me, std::uint64_t vector, std::uint64_t error, std::u
 }  // namespace eros::x86
 
 extern "C" {
-[[noreturn]] void eros_pager_main();
 bool eros_vector_clean();
 void eros_timer_stub();
 void eros_spurious_stub();

@@ -135,10 +135,6 @@ bool setup(const scenarios::Scenario& s, const BlobHeader& blob) {
     if (id == kNoDomain) return false;
     data_phys[id] = 0;
     data_words[id] = 0;
-    if (spec.kernel_pager) {   // the kernel's page-mapping object in this domain's place
-      prepare_kernel_domain(id, &eros_pager_main);
-      continue;
-    }
     const std::uint64_t root = space_roots[spec.space];
     // Its data area, then its stack (a guard page below, unmapped), in its own space.
     const std::uint64_t data_va = kUserDataBase + id * kUserDataStride;

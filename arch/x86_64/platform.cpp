@@ -235,18 +235,6 @@ void prepare_domain(DomainId d, std::uint64_t root, std::uint64_t entry, std::ui
   c.rsp = reinterpret_cast<std::uint64_t>(sp);
 }
 
-void prepare_kernel_domain(DomainId d, void (*entry)()) {
-  Context& c = contexts[d];
-  c.domain = &kernel->domain(d);
-  c.root = 0;
-  c.cr3 = 0;
-  c.kstack_top = reinterpret_cast<std::uint64_t>(kernel_stacks[d] + kKernelStackBytes);
-  auto* sp = reinterpret_cast<std::uint64_t*>(c.kstack_top);
-  *--sp = 0;                         // as if called: rsp + 8 is 16-byte aligned at entry
-  *--sp = reinterpret_cast<std::uint64_t>(entry);   // switch_stack resumes here
-  c.rsp = reinterpret_cast<std::uint64_t>(sp);
-}
-
 namespace {
 FaultKind fault_kind_of(std::uint64_t vector) {
   switch (vector) {

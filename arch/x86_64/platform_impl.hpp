@@ -29,6 +29,7 @@ class X86Platform {
   void to_scheduler(Domain& from) noexcept;
   bool readable(const Domain& d, const void* p, std::uint32_t n) const noexcept;
   bool writable(const Domain& d, void* p, std::uint32_t n) const noexcept;
+  bool map_fresh(Domain& d, std::uint64_t va) noexcept;   // arch/x86_64/pager.cpp
   // The invoker (`from`) is the running domain, so its space is the one loaded: within one
   // space both ranges are reachable as they are; across spaces the destination is reached
   // through the direct map, page by page. Out of line (arch/x86_64/platform.cpp): short
