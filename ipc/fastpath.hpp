@@ -178,6 +178,28 @@ inline void Kernel::deliver_status(Domain& to, const Message& m, std::uint16_t k
   return me.result;
 }
 
+// KeyKOS's returnee: the domain whose valid resume key (or fault key: a resume key marked
+// as a restart) the invoker passes as k3.
+inline Domain* Kernel::returnee(const Domain& me, const Message& m, bool& fault_key) {
+  if (!register_in_range(m.k[3])) return nullptr;
+  const Key& k3 = me.regs[m.k[3]];
+  fault_key = k3.kind == KeyKind::Fault;
+  return k3.kind == KeyKind::Resume || fault_key ? resume_target(k3) : nullptr;
+}
+
+// The returnee has its answer: every copy of its key is consumed. A resume key's domain has
+// the answer as its reply and runs; a fault key's domain restarts when the answer is Ok
+// with w0 = kRestart (a page-mapping object's "mapped"), else it halts. Whether it runs.
+inline bool Kernel::resume_returnee(Domain& x, bool fault_key, const Result& answer) {
+  ++x.call_count;
+  if (fault_key && (answer.status != Status::Ok || answer.w[0] != order::kRestart)) {
+    stop(x);
+    return false;
+  }
+  x.state = DomainState::Running;
+  return true;
+}
+
 // ---- Return -------------------------------------------------------------------------
 
 [[gnu::always_inline]] inline const Result& Kernel::return_to(Domain& me, std::uint8_t kr, const Message& m,

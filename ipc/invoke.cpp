@@ -79,7 +79,7 @@ const Result& Kernel::return_at_once(Domain& me, std::uint8_t kr, const Message&
 bool Kernel::answer_at_once(Domain& me, const Key& key, const Message& m, Domain* keys_to,
                             std::uint8_t key_into, Result& out) {
   Status s = fastpath::registers_in_range(0, m) ? check_source(me, m) : Status::BadRegister;
-  if (s == Status::Ok && !(is_kernel_object(key) && valid(key))) s = Status::Void;
+  if (s == Status::Ok && !(is_kernel_object(key) && valid_object(key))) s = Status::Void;
   if (s != Status::Ok) {
     out = Result{s, 0, m.len, 0, {}};
     return false;
@@ -87,28 +87,6 @@ bool Kernel::answer_at_once(Domain& me, const Key& key, const Message& m, Domain
   ObjectCall c{me, key, m, out, keys_to, key_into};
   out.status = invoke_object(c);
   return c.yield;
-}
-
-// KeyKOS's returnee: the domain whose valid resume key (or fault key: a resume key marked
-// as a restart) the invoker passes as k3.
-Domain* Kernel::returnee(const Domain& me, const Message& m, bool& fault_key) {
-  if (!register_in_range(m.k[3])) return nullptr;
-  const Key& k3 = me.regs[m.k[3]];
-  fault_key = k3.kind == KeyKind::Fault;
-  return k3.kind == KeyKind::Resume || fault_key ? resume_target(k3) : nullptr;
-}
-
-// The returnee has its answer: every copy of its key is consumed. A resume key's domain has
-// the answer as its reply and runs; a fault key's domain restarts when the answer is Ok
-// with w0 = kRestart (a page-mapping object's "mapped"), else it halts. Whether it runs.
-bool Kernel::resume_returnee(Domain& x, bool fault_key, const Result& answer) {
-  ++x.call_count;
-  if (fault_key && (answer.status != Status::Ok || answer.w[0] != order::kRestart)) {
-    stop(x);
-    return false;
-  }
-  x.state = DomainState::Running;
-  return true;
 }
 
 // ---- Send ---------------------------------------------------------------------------
