@@ -535,6 +535,9 @@ Model::After Model::use_fault_key(Id me, Op op, std::uint8_t kr, const Key& key,
   if (restart) {
     mut(x).state = DomainState::Running;
     mut(x).resumption = Resumption::FaultEnds;
+    // A Call or Send leaves the invoker on the CPU: x joins the ready queue now, before
+    // any staller the invoker's pending restart releases (as a Send's recipient does).
+    if (op != Op::Return) make_ready(x);
   } else {
     stop(x);
   }
@@ -543,7 +546,6 @@ Model::After Model::use_fault_key(Id me, Op op, std::uint8_t kr, const Key& key,
     become_available(me, rcv);
     return restart ? switch_to(me, x) : dispatch_away(me);
   }
-  if (restart) make_ready(x);
   mut(me).result = Result{Status::Ok, 0, m.len, 0, {}};
   return After::Continues;
 }

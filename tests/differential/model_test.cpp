@@ -1308,3 +1308,25 @@ TEST_CASE("differential: keepers and faults, kernel and model agree", "[differen
   CHECK(count(out.trace, EventKind::Fault, Status::Void) == 1);
   CHECK(count(out.trace, EventKind::Halt) == 2);
 }
+
+TEST_CASE("model: a restarted staller's Send on the fault key readies the domain before the "
+          "restart passes on (regression 3)", "[model][keeper]") {
+  Kept t;
+  const model::Id c = t.m.spawn(0);   // ready: b, c
+  t.m.set_key(t.b, 1, t.m.start_key(t.k, 0));
+  t.m.set_key(c, 1, t.m.start_key(t.k, 0));
+  const model::Key fk = t.faulted();
+  t.m.set_key(t.k, 9, t.m.yield_key());
+  t.m.invoke(t.k, Op::Call, 9, {.w = {order::kYield}}, {});
+  REQUIRE(t.m.current() == t.b);
+  t.m.invoke(t.b, Op::Send, 1, {}, {});   // k is busy: b stalls, then c
+  REQUIRE(t.m.current() == c);
+  t.m.invoke(c, Op::Send, 1, {}, {});
+  REQUIRE(t.m.current() == t.k);
+  t.m.invoke(t.k, Op::Return, 0, {}, {});   // Available: b restarts (r3 = 0 keeps the key)
+  REQUIRE(t.m.current() == t.b);
+  t.m.set_key(t.b, 1, fk);                // its retry is a Send on the fault key
+  CHECK(t.m.invoke(t.b, Op::Send, 1, {.w = {order::kRestart}}, {}) == Model::After::Continues);
+  CHECK(t.m.ready_queue() == std::deque<model::Id>{t.d, c});
+  CHECK(t.m.domain(c).resumption == model::Resumption::Retries);
+}
