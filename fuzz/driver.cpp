@@ -107,6 +107,8 @@ class KernelSide {
       case Setup::Rescind: sys_.rescind(op.object); break;
       case Setup::Void: sys_.set_key(op.domain, op.reg, Key{}); break;
       case Setup::Yield: sys_.set_key(op.domain, op.reg, sys_.yield_key()); break;
+      case Setup::Keeper: sys_.set_keeper(op.domain, Key(sys_.key(op.object, op.from_reg))); break;
+      case Setup::KeeperStart: sys_.set_keeper(op.domain, sys_.start_key(op.object, op.badge)); break;
     }
   }
 
@@ -115,6 +117,13 @@ class KernelSide {
     const auto& steps = p_.steps[d - 1];
     for (std::uint32_t i = 0; i < steps.size(); ++i) {
       const Step& s = steps[i];
+      if (s.fault != 0) {   // returns when its keeper restarts it, having delivered nothing
+        ++out_.invocations;
+        user::raise_fault(static_cast<FaultKind>(s.fault), s.w[0], s.w[1]);
+        const Result res = sys_.kernel().domain(d).result;
+        observe(Observation::Done, d, i, &res, &s);
+        continue;
+      }
       Message m;
       for (int j = 0; j < 4; ++j) m.w[j] = s.w[j], m.k[j] = s.k[j];
       m.len = s.len;
@@ -156,13 +165,14 @@ class KernelSide {
         const Key& key = D.regs[r];
         v.regs[r] = KeyView{key.kind, key.object, key.badge, k.valid(key)};
       }
+      v.keeper = KeyView{D.keeper.kind, D.keeper.object, D.keeper.badge, k.valid(D.keeper)};
       ob.domains.push_back(v);
     }
     const std::uint64_t total = k.trace.total();
     if (total > kTraceCapacity) SimPlatform::panic("differential: trace ring overflowed");
     for (std::uint64_t e = events_seen_; e < total; ++e) ob.events.push_back(view(k.trace.at(e)));
     events_seen_ = total;
-    if (kind == Observation::Done && s->op != Op::Send && res->landed > 0 &&
+    if (kind == Observation::Done && s->fault == 0 && s->op != Op::Send && res->landed > 0 &&
         arena_range(p_, s->buf, res->landed))
       ob.received.assign(base_ + s->buf.offset, base_ + s->buf.offset + res->landed);
     if (kind == Observation::RunEnd || o_.full_memory)
@@ -231,6 +241,8 @@ class ModelSide {
       case Setup::Rescind: m_.rescind(op.object); break;
       case Setup::Void: m_.set_key(op.domain, op.reg, model::Key{}); break;
       case Setup::Yield: m_.set_key(op.domain, op.reg, m_.yield_key()); break;
+      case Setup::Keeper: m_.set_keeper(op.domain, model::Key(m_.key(op.object, op.from_reg))); break;
+      case Setup::KeeperStart: m_.set_keeper(op.domain, m_.start_key(op.object, op.badge)); break;
     }
   }
 
@@ -242,7 +254,8 @@ class ModelSide {
       case model::Resumption::Begin:
         observe(Observation::Begin, d, 0, nullptr, nullptr);
         break;
-      case model::Resumption::Returns: {
+      case model::Resumption::Returns:
+      case model::Resumption::FaultEnds: {   // the result: what it was given, or unchanged
         if (pc_[d] >= steps.size()) {   // only a wrong model gets here (see planted_bug)
           out_.broken = absl::StrFormat("the model resumed d%u, whose program has ended", d);
           return;
@@ -262,6 +275,10 @@ class ModelSide {
         return;
       }
       const Step& s = steps[pc_[d]];
+      if (s.fault != 0) {   // a fault never leaves the domain on the CPU
+        m_.fault(d, static_cast<FaultKind>(s.fault), s.w[0], s.w[1]);
+        return;
+      }
       model::Message m;
       for (int j = 0; j < 4; ++j) m.w[j] = s.w[j], m.k[j] = s.k[j];
       m.len = s.len;
@@ -295,13 +312,14 @@ class ModelSide {
         const model::Key& key = D.regs[r];
         v.regs[r] = KeyView{key.kind, key.object, key.badge, m_.valid(key)};
       }
+      v.keeper = KeyView{D.keeper.kind, D.keeper.object, D.keeper.badge, m_.valid(D.keeper)};
       ob.domains.push_back(v);
     }
     const auto& trace = m_.trace();
     for (std::size_t e = events_seen_; e < trace.size(); ++e) ob.events.push_back(view(trace[e]));
     events_seen_ = trace.size();
     const auto& bytes = m_.bytes();
-    if (kind == Observation::Done && s->op != Op::Send && res->landed > 0 &&
+    if (kind == Observation::Done && s->fault == 0 && s->op != Op::Send && res->landed > 0 &&
         arena_range(p_, s->buf, res->landed))
       ob.received.assign(bytes.begin() + s->buf.offset, bytes.begin() + s->buf.offset + res->landed);
     if (kind == Observation::RunEnd || o_.full_memory) ob.arena = bytes;
@@ -366,6 +384,9 @@ std::string difference(const Observation& a, const Observation& b) {
       if (!(ka.regs[r] == mb.regs[r]))
         absl::StrAppendFormat(&d, "  d%u r%d: kernel %s, model %s\n", id, r, describe(ka.regs[r]),
                               describe(mb.regs[r]));
+    if (!(ka.keeper == mb.keeper))
+      absl::StrAppendFormat(&d, "  d%u keeper: kernel %s, model %s\n", id, describe(ka.keeper),
+                            describe(mb.keeper));
   }
   auto bytes = [&](const char* what, const std::vector<std::uint8_t>& x, const std::vector<std::uint8_t>& y) {
     if (x == y) return;
@@ -389,6 +410,10 @@ std::string describe(const EventView& e) {
     case EventKind::Stall:
       return absl::StrFormat("%u Stall d%u on d%u (%s %s(r%u) badge=%u)", e.step, e.invoker, e.target,
                              name(static_cast<Op>(e.op)), name(e.key), e.key_register, e.badge);
+    case EventKind::Fault:
+      return absl::StrFormat("%u Fault d%u %s keeper %s(r%u) -> %u badge=%u %s", e.step, e.invoker,
+                             name(static_cast<FaultKind>(e.op)), name(e.key), e.key_register,
+                             e.target, e.badge, name(e.status));
     default:
       return absl::StrFormat("%u %s d%u %s(r%u) -> %u badge=%u sent=%u landed=%u %s op=%u", e.step,
                              name(e.kind), e.invoker, name(e.key), e.key_register, e.target, e.badge,

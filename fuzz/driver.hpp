@@ -42,6 +42,7 @@ struct DomainView {
   bool ready = false;
   Result result;
   KeyView regs[16];
+  KeyView keeper;   // the keeper slot
 };
 // The platform-independent fields of a trace record.
 struct EventView {

@@ -86,8 +86,8 @@ bool is_object(Holds h) {
 // and large random words. `theirs` is a code another kind of object defines.
 std::uint64_t unknown_order(Entropy& e, std::uint64_t theirs) {
   const unsigned roll = e.below(100);
-  if (roll < 15) return 4;
-  if (roll < 25) return 5;
+  if (roll < 15) return order::kSetKeeper + 1;
+  if (roll < 25) return order::kSetKeeper + 2;
   if (roll < 35) return 9;
   if (roll < 50) return order::kKeyType + 1;
   if (roll < 55) return order::kKeyType - 1;
@@ -110,10 +110,11 @@ void pick_order(Entropy& e, Holds h, Step& s) {
                                          : unknown_order(e, 1 + e.below(3));
       return;
     case Holds::DomainControl:
-      s.w[0] = roll < 30   ? order::kMakeStart
-               : roll < 38 ? order::kRescind
-               : roll < 55 ? order::kSetDelivery
-               : roll < 70 ? order::kKeyType
+      s.w[0] = roll < 27   ? order::kMakeStart
+               : roll < 35 ? order::kRescind
+               : roll < 50 ? order::kSetDelivery
+               : roll < 62 ? order::kSetKeeper
+               : roll < 74 ? order::kKeyType
                            : unknown_order(e, 0);
       break;
     default:   // start keys, void and copied keys: w0 is data to a domain, or KT
@@ -124,6 +125,13 @@ void pick_order(Entropy& e, Holds h, Step& s) {
                : roll < 46 ? 0
                            : e.below(1000);
       break;
+  }
+  if (s.w[0] == order::kSetKeeper && h == Holds::DomainControl) {
+    // The keeper passed as k0: a start key (r1, r2), what r3 holds (a caller's resume key,
+    // a fault key), a kernel object, void.
+    const unsigned k = e.below(100);
+    s.k[0] = static_cast<std::uint8_t>(k < 40 ? 1 + e.below(2) : k < 65 ? 3 : k < 80 ? 4 + e.below(3)
+                                       : k < 90 ? 0 : e.below(16));
   }
   if (s.w[0] == order::kSetDelivery) {   // mostly a valid mode, sometimes not
     const unsigned mode = e.below(100);
@@ -211,7 +219,86 @@ Step pick_step(Entropy& e, std::uint32_t pages, const Pages& good) {
   return s;
 }
 
-enum class Role { Server, Client, Mixed };
+enum class Role { Server, Client, Mixed, Keeper };
+
+// A fault: its kind, a code and an address (small or any words).
+Step fault_step(Entropy& e) {
+  Step s;
+  s.fault = static_cast<std::uint8_t>(1 + e.below(7));
+  s.w[0] = e.percent(50) ? e.below(0x100) : e.u64();
+  s.w[1] = e.percent(50) ? 0x10000000 + e.below(1u << 20) : e.u64();
+  return s;
+}
+
+// The order a keeper gives on a fault key: mostly restart, else one that halts.
+std::uint64_t fault_order(Entropy& e, unsigned restart_percent) {
+  if (e.percent(restart_percent)) return order::kRestart;
+  const unsigned roll = e.below(100);
+  return roll < 40 ? 1 : roll < 60 ? order::kKeyType : roll < 80 ? e.below(1000) : e.u64();
+}
+
+// A keeper waits with r3 set for the fault key, then mostly answers on it: a restart
+// (Return, Send or Call), sometimes another order (a halt); or drops it, passes it on (a
+// tail call hands it to another domain in k3; a Call or Send passes it as k0), hands it to
+// a kernel object as k3 (no returnee: it is dropped), makes it some domain's keeper,
+// faults itself (a keeper chain), or does anything else.
+Step pick_keeper_step(Entropy& e, std::uint32_t pages, const Pages& good, std::size_t index,
+                      const Kinds& kinds) {
+  Step s = pick_step(e, pages, good);
+  std::fill(s.w, s.w + 4, 0);
+  const unsigned roll = e.below(100);
+  auto wait_after = [&] {
+    s.r[0] = s.r[1] = s.r[2] = 0;
+    s.r[3] = e.percent(90) ? 3 : static_cast<std::uint8_t>(e.below(16));
+  };
+  if (index == 0 && roll < 85) {   // wait for the first fault
+    s.op = Op::Return;
+    s.key = 0;
+    wait_after();
+  } else if (roll < 42) {          // answer on the fault key and wait for the next
+    s.op = Op::Return;
+    s.key = 3;
+    s.w[0] = fault_order(e, 85);
+    wait_after();
+  } else if (roll < 52) {          // answer, keep running
+    s.op = roll < 47 ? Op::Send : Op::Call;
+    s.key = 3;
+    s.w[0] = fault_order(e, 80);
+    if (e.percent(50)) s.len = 0;
+  } else if (roll < 58) {          // drop it: wait again
+    s.op = Op::Return;
+    s.key = 0;
+    wait_after();
+  } else if (roll < 66) {          // tail call: the fault key goes on as k3
+    s.op = Op::Return;
+    s.key = static_cast<std::uint8_t>(1 + e.below(2));
+    s.k[3] = 3;
+    s.w[0] = fault_order(e, 70);
+    wait_after();
+  } else if (roll < 71) {          // passed as k0 in a Call or Send
+    s.op = e.percent(50) ? Op::Call : Op::Send;
+    s.key = static_cast<std::uint8_t>(1 + e.below(2));
+    s.k[0] = 3;
+    s.w[0] = fault_order(e, 70);
+  } else if (roll < 76) {          // to a kernel object with k3 = the fault key: no returnee
+    s.op = e.percent(60) ? Op::Return : Op::Send;
+    s.key = object_register(e, kinds);
+    s.k[3] = 3;
+    pick_order(e, kinds[s.key < 16 ? s.key : 0], s);
+    if (s.op == Op::Return) wait_after();
+  } else if (roll < 78) {          // make the fault key (or another) some domain's keeper
+    s.op = Op::Call;
+    s.key = object_register(e, kinds);
+    s.w[0] = order::kSetKeeper;
+    s.k[0] = e.percent(60) ? 3 : static_cast<std::uint8_t>(e.below(7));
+  } else if (roll < 88) {          // a keeper that faults: a chain
+    return fault_step(e);
+  } else {
+    const Holds h = s.key < 16 ? kinds[s.key] : Holds::Void;
+    pick_order(e, h, s);
+  }
+  return s;
+}
 
 // A server mostly waits and replies (sometimes calling on: nested calls, coroutines, tail
 // calls); a client mostly calls and sends; a mixed domain does anything. Roles only bias the
@@ -221,6 +308,14 @@ Step pick_role_step(Entropy& e, std::uint32_t pages, const Pages& good, Role rol
   Step s = pick_step(e, pages, good);
   const unsigned roll = e.below(100);
   bool answer_to_returnee = false;   // a Return or Send on a kernel object or a void key
+  if (role == Role::Server && index > 0 && roll >= 94) {
+    // A server names its caller's resume key as some domain's keeper: a resume keeper.
+    s.op = Op::Call;
+    s.key = object_register(e, kinds);
+    s.w[0] = order::kSetKeeper;
+    s.k[0] = 3;
+    return s;
+  }
   if (role == Role::Server) {
     if (index == 0 && roll < 75) {
       s.op = Op::Return;
@@ -284,6 +379,50 @@ SetupOp pick_setup(Entropy& e, std::uint32_t n, bool later) {
   return op;
 }
 
+// Keepers for the first run: mostly a keeper domain's start key; sometimes a busy domain's
+// (a fault stalls), itself, a start key copied from a register, a kernel object, void; a
+// keeper's own keeper is another keeper (a chain) or a domain it keeps (a loop).
+void pick_keepers(Entropy& e, std::uint32_t n, const std::vector<Role>& roles,
+                  std::vector<SetupOp>& ops) {
+  std::vector<std::uint32_t> keepers;
+  for (std::uint32_t d = 1; d <= n; ++d)
+    if (roles[d - 1] == Role::Keeper) keepers.push_back(d);
+  auto any_keeper = [&]() -> std::uint32_t {
+    return keepers.empty() ? 1 + e.below(n) : keepers[e.below(static_cast<std::uint32_t>(keepers.size()))];
+  };
+  std::vector<std::uint32_t> kept_by(n + 1, 0);
+  std::vector<std::uint32_t> order;   // the kept domains first: a keeper may loop back to one
+  for (int keeper = 0; keeper < 2; ++keeper)
+    for (std::uint32_t d = 1; d <= n; ++d)
+      if ((roles[d - 1] == Role::Keeper) == (keeper == 1)) order.push_back(d);
+  for (const std::uint32_t d : order) {
+    if (roles[d - 1] == Role::Keeper ? !e.percent(55) : !e.percent(85)) continue;
+    const auto badge = static_cast<std::uint16_t>(e.percent(60) ? e.below(8) : e.take(2));
+    const unsigned roll = e.below(100);
+    if (roles[d - 1] == Role::Keeper && roll < 40) {
+      // A loop: the keeper of a domain it keeps; else another keeper.
+      std::uint32_t loop = 0;
+      for (std::uint32_t x = 1; x <= n; ++x)
+        if (kept_by[x] == d && e.percent(60)) loop = x;
+      ops.push_back({Setup::KeeperStart, d, 0, loop != 0 ? loop : any_keeper(), badge, 0});
+    } else if (roll < 62) {
+      const std::uint32_t k = any_keeper();
+      kept_by[d] = k;
+      ops.push_back({Setup::KeeperStart, d, 0, k, badge, 0});
+    } else if (roll < 72) {   // any domain: often busy when the fault comes
+      ops.push_back({Setup::KeeperStart, d, 0, 1 + e.below(n), badge, 0});
+    } else if (roll < 76) {
+      ops.push_back({Setup::KeeperStart, d, 0, d, badge, 0});   // itself: always busy
+    } else if (roll < 86) {   // a kernel object (or whatever r4..r6 hold)
+      ops.push_back({Setup::Keeper, d, 0, d, 0, static_cast<std::uint8_t>(4 + e.below(3))});
+    } else if (roll < 92) {   // void
+      ops.push_back({Setup::Keeper, d, 0, d, 0, 0});
+    } else {                  // a copy of some domain's register (start keys in r1, r2)
+      ops.push_back({Setup::Keeper, d, 0, 1 + e.below(n), 0, static_cast<std::uint8_t>(e.below(8))});
+    }
+  }
+}
+
 }  // namespace
 
 Program generate(Entropy& e, const Limits& lim) {
@@ -300,13 +439,18 @@ Program generate(Entropy& e, const Limits& lim) {
       p.perms[s * p.pages + pg] = roll < 65 ? 3 : roll < 75 ? 1 : roll < 80 ? 2 : 0;
     }
   for (std::uint32_t d = 0; d < n; ++d) p.space_of.push_back(static_cast<std::uint8_t>(e.below(p.spaces)));
+  // Keeper programs (55 %): keeper domains, keeper slots set, faults in the steps.
+  const bool keeping = e.percent(55);
   std::vector<Role> roles;
   std::vector<std::uint32_t> servers;
   for (std::uint32_t d = 1; d <= n; ++d) {
     const unsigned roll = e.below(100);
-    roles.push_back(roll < 45 ? Role::Server : roll < 80 ? Role::Client : Role::Mixed);
+    if (keeping && roll < 30) roles.push_back(Role::Keeper);
+    else roles.push_back(roll < 45 ? Role::Server : roll < 80 ? Role::Client : Role::Mixed);
     if (roles.back() == Role::Server) servers.push_back(d);
   }
+  if (keeping && n >= 2 && std::find(roles.begin(), roles.end(), Role::Keeper) == roles.end())
+    roles[e.below(n)] = Role::Keeper;
   // Start keys name a server more often than not.
   auto target = [&]() -> std::uint32_t {
     if (!servers.empty() && e.percent(75)) return servers[e.below(static_cast<std::uint32_t>(servers.size()))];
@@ -326,10 +470,18 @@ Program generate(Entropy& e, const Limits& lim) {
     const std::uint32_t extra = e.below(3);
     for (std::uint32_t i = 0; i < extra; ++i) first.push_back(pick_setup(e, n, false));
   }
+  if (keeping) {
+    pick_keepers(e, n, roles, first);
+    // Servers' own domain-control key in r7: one makes its caller's resume key its keeper.
+    for (std::uint32_t d = 1; d <= n; ++d)
+      if (roles[d - 1] == Role::Server && e.percent(60)) first.push_back({Setup::DomainControl, d, 7, d, 0, 0});
+  }
   std::vector<Kinds> kinds(n + 1);
   for (auto& k : kinds) k.fill(Holds::Void);
   for (const SetupOp& op : first) {
-    if (op.what == Setup::Rescind || op.reg == 0) continue;
+    if (op.what == Setup::Rescind || op.what == Setup::Keeper || op.what == Setup::KeeperStart ||
+        op.reg == 0)
+      continue;
     Holds& h = kinds[op.domain][op.reg % 16];
     switch (op.what) {
       case Setup::Start: h = Holds::Start; break;
@@ -350,8 +502,28 @@ Program generate(Entropy& e, const Limits& lim) {
     // Servers only run when called: give the callers the longer programs.
     const std::uint32_t most = roles[d] == Role::Server ? lim.max_steps / 2 + 1 : lim.max_steps;
     const std::uint32_t count = e.percent(10) ? e.below(3) : e.below(most + 1);
-    for (std::uint32_t i = 0; i < count; ++i)
-      p.steps[d].push_back(pick_role_step(e, p.pages, good, roles[d], i, kinds[d + 1]));
+    // In keeper programs a step is a fault 12 % of the time (a keeper's own: in its steps).
+    const unsigned faults = !keeping ? 1 : roles[d] == Role::Keeper ? 0 : 12;
+    for (std::uint32_t i = 0; i < count; ++i) {
+      if (roles[d] == Role::Keeper) {
+        p.steps[d].push_back(pick_keeper_step(e, p.pages, good, i, kinds[d + 1]));
+      } else if (keeping && roles[d] == Role::Server && i > 0 &&
+                 kinds[d + 1][7] == Holds::DomainControl && e.percent(10)) {
+        // Its caller's resume key becomes its keeper, then it faults: the caller is told.
+        Step set;
+        set.key = 7;
+        set.w[0] = order::kSetKeeper;
+        set.k[0] = 3;
+        set.r[3] = e.percent(50) ? 3 : 0;
+        p.steps[d].push_back(set);
+        p.steps[d].push_back(fault_step(e));
+        ++i;
+      }
+      else if (e.percent(faults))
+        p.steps[d].push_back(fault_step(e));
+      else
+        p.steps[d].push_back(pick_role_step(e, p.pages, good, roles[d], i, kinds[d + 1]));
+    }
   }
 
   // Later runs: the harness rescinds, copies keys around (stale resume keys too), resets.
@@ -363,6 +535,15 @@ Program generate(Entropy& e, const Limits& lim) {
       std::vector<SetupOp> ph;
       const std::uint32_t ops = 1 + e.below(4);
       for (std::uint32_t j = 0; j < ops; ++j) ph.push_back(pick_setup(e, n, true));
+      // A keeper changed between runs: a copy of r3 (a caller's resume key: a resume
+      // keeper; a fault key: none) or r1, or a new start key.
+      if (keeping && e.percent(50)) {
+        const auto d = 1 + e.below(n), x = 1 + e.below(n);
+        if (e.percent(65))
+          ph.push_back({Setup::Keeper, d, 0, x, 0, static_cast<std::uint8_t>(e.percent(70) ? 3 : 1)});
+        else
+          ph.push_back({Setup::KeeperStart, d, 0, x, static_cast<std::uint16_t>(e.below(8)), 0});
+      }
       p.phases.push_back(std::move(ph));
     }
   }

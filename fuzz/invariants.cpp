@@ -11,7 +11,10 @@
 //  - keys: register 0 is void; no key is bound to a count or version its object has not
 //    reached yet; a valid resume key names a Waiting domain (so a Waiting domain has exactly
 //    one live resume-key generation, and a running one none); no valid key names a halted
-//    domain.
+//    domain;
+//  - keepers and faults: the keeper slot obeys the key rules as a register does; a valid
+//    fault key names a Waiting domain, like a valid resume key, and never one that a valid
+//    resume key also names (a domain waits for its server or for its keeper, not both).
 #include "fuzz/invariants.hpp"
 
 #include <vector>
@@ -24,6 +27,7 @@ std::string check_invariants(const Kernel& k, DomainId running) {
   const DomainId n = k.domain_count();
   std::vector<int> queued(n, 0);   // how many queues hold each domain
   std::vector<DomainId> stalled_count(n, 0);
+  std::vector<std::uint8_t> waited_by(n, 0);   // bit 0: a valid resume key names it, bit 1: a fault key
 
   for (DomainId d = 1; d < n; ++d) {
     const Domain& D = k.domain(d);
@@ -54,14 +58,14 @@ std::string check_invariants(const Kernel& k, DomainId running) {
     if (last != D.stallers.tail)
       return absl::StrFormat("d%u's stall queue tail is d%u, its last member d%u", d, D.stallers.tail, last);
 
-    // Its keys.
+    // Its keys, and its keeper (reported as r16).
     if (D.regs[0].kind != KeyKind::Void) return absl::StrFormat("d%u's register 0 is not void", d);
-    for (int r = 0; r < kRegisterCount; ++r) {
-      const Key& key = D.regs[r];
+    for (int r = 0; r <= kRegisterCount; ++r) {
+      const Key& key = r < kRegisterCount ? D.regs[r] : D.keeper;
       if (static_cast<int>(key.kind) >= kKeyKindCount)
         return absl::StrFormat("d%u r%d has key kind %d", d, r, static_cast<int>(key.kind));
       const bool names_domain = key.kind == KeyKind::Start || key.kind == KeyKind::Resume ||
-                                key.kind == KeyKind::DomainControl;
+                                key.kind == KeyKind::Fault || key.kind == KeyKind::DomainControl;
       if (!names_domain) continue;
       if (!k.exists(key.object))
         return absl::StrFormat("d%u r%d: %s key to nonexistent d%u", d, r, name(key.kind), key.object);
@@ -69,13 +73,21 @@ std::string check_invariants(const Kernel& k, DomainId running) {
       if (key.kind == KeyKind::Start && key.bound > T.alloc_version)
         return absl::StrFormat("d%u r%d: start key bound to future version %llu of d%u", d, r,
                                static_cast<unsigned long long>(key.bound), key.object);
-      if (key.kind == KeyKind::Resume && key.bound > T.call_count)
-        return absl::StrFormat("d%u r%d: resume key bound to future call count of d%u", d, r, key.object);
+      if ((key.kind == KeyKind::Resume || key.kind == KeyKind::Fault) && key.bound > T.call_count)
+        return absl::StrFormat("d%u r%d: %s key bound to future call count of d%u", d, r,
+                               key.kind == KeyKind::Resume ? "resume" : "fault", key.object);
       if (k.valid(key) && T.state == DomainState::Halted)
         return absl::StrFormat("d%u r%d: valid %s key to halted d%u", d, r, name(key.kind), key.object);
-      if (key.kind == KeyKind::Resume && k.valid(key) && T.state != DomainState::Waiting)
-        return absl::StrFormat("d%u r%d: valid resume key to d%u, which is %s", d, r, key.object,
-                               name(T.state));
+      if ((key.kind == KeyKind::Resume || key.kind == KeyKind::Fault) && k.valid(key)) {
+        if (T.state != DomainState::Waiting)
+          return absl::StrFormat("d%u r%d: valid %s key to d%u, which is %s", d, r,
+                                 key.kind == KeyKind::Resume ? "resume" : "fault", key.object,
+                                 name(T.state));
+        waited_by[key.object] |= key.kind == KeyKind::Resume ? 1 : 2;
+        if (waited_by[key.object] == 3)
+          return absl::StrFormat("d%u r%d: d%u is named by a valid resume key and a valid fault key",
+                                 d, r, key.object);
+      }
     }
   }
   for (DomainId d = 1; d < n; ++d) {

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "core/abi.hpp"
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -37,6 +39,7 @@ void Program::sanitize() {
   for (auto& d : steps)
     for (auto& st : d) {
       st.op = static_cast<Op>(static_cast<unsigned>(st.op) % 3);
+      st.fault = static_cast<std::uint8_t>(st.fault % kFaultKindCount);   // 0 or a FaultKind
       fix(st.str);
       fix(st.buf);
     }
@@ -76,6 +79,8 @@ const char* setup_name(Setup s) {
     case Setup::Rescind: return "Setup::Rescind";
     case Setup::Void: return "Setup::Void";
     case Setup::Yield: return "Setup::Yield";
+    case Setup::Keeper: return "Setup::Keeper";
+    case Setup::KeeperStart: return "Setup::KeeperStart";
   }
   return "?";
 }
@@ -110,6 +115,7 @@ std::string step_cpp(const Step& s) {
   if (s.buf.base != Base::Arena || s.buf.offset != 0) f.push_back(absl::StrCat(".buf = ", addr_cpp(s.buf)));
   if (s.limit != 0) f.push_back(absl::StrCat(".limit = ", s.limit));
   if (!all_zero(s.r, 4)) f.push_back(absl::StrCat(".r = ", array_cpp(s.r, 4)));
+  if (s.fault != 0) f.push_back(absl::StrCat(".fault = ", s.fault));
   return absl::StrCat("{", absl::StrJoin(f, ", "), "}");
 }
 

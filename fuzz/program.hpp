@@ -24,6 +24,8 @@ struct Addr {
 };
 
 // One scripted invocation: the trap's arguments, as user::call/return_to/send take them.
+// Or, when `fault` is nonzero, a fault: the domain raises FaultKind `fault` with code w[0]
+// and address w[1] (user::raise_fault); every other field is then unused.
 struct Step {
   Op op = Op::Call;
   std::uint8_t key = 0;
@@ -34,6 +36,7 @@ struct Step {
   Addr buf{};
   std::uint32_t limit = 0;
   std::uint8_t r[4] = {};
+  std::uint8_t fault = 0;   // 0: an invocation; 1..7: a fault of that FaultKind
 };
 
 // What the test harness does between runs (and before the first): make keys, rescind.
@@ -45,8 +48,10 @@ enum class Setup : std::uint8_t {
   Rescind,         // rescind `object`
   Void,            // domain.reg = void
   Yield,           // domain.reg = the yield key
+  Keeper,          // domain's keeper = a copy of object.from_reg (any key: void, objects too)
+  KeeperStart,     // domain's keeper = start key of `object` with `badge`
 };
-inline constexpr unsigned kSetupKinds = static_cast<unsigned>(Setup::Yield) + 1;
+inline constexpr unsigned kSetupKinds = static_cast<unsigned>(Setup::KeeperStart) + 1;
 struct SetupOp {
   Setup what = Setup::Start;
   std::uint32_t domain = 0;

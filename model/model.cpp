@@ -65,6 +65,8 @@ bool Model::valid(const Key& k) const {
     case KeyKind::Void: return false;
     case KeyKind::Start: return exists(k.object) && domains_[k.object].alloc_version == k.bound;
     case KeyKind::Resume: return exists(k.object) && domains_[k.object].call_count == k.bound;
+    // A fault key is one-shot like a resume key: it dies with the faulted domain's wait.
+    case KeyKind::Fault: return exists(k.object) && domains_[k.object].call_count == k.bound;
     case KeyKind::Number: return k.object < numbers_.size() / 4;
     case KeyKind::DomainControl:
       return exists(k.object) && domains_[k.object].state != DomainState::Halted;
@@ -79,10 +81,10 @@ void Model::rescind(Id d) {
   release_stallers(d, /*all=*/true, RestartCause::Rescinded);  // they hold such keys: let them find out
 }
 
-void Model::halt(Id d) {
+void Model::stop(Id d) {
   Domain& me = mut(d);
   me.alloc_version += 1;   // its start keys are void
-  me.call_count += 1;      // and its resume keys
+  me.call_count += 1;      // and its resume and fault keys
   me.state = DomainState::Halted;
   Event e;
   e.kind = EventKind::Halt;
@@ -90,6 +92,10 @@ void Model::halt(Id d) {
   e.target = d;
   record_plain(e);
   release_stallers(d, /*all=*/true, RestartCause::Halted);
+}
+
+void Model::halt(Id d) {
+  stop(d);
   dispatch_away(d);
 }
 
@@ -247,8 +253,8 @@ Model::After Model::finish(Id me, Op op, std::uint8_t kr, const Key& key, Status
 
 // A kernel object's answer: the order is w0; KT and an order it does not define change
 // nothing (no key made, no yield, no rescind).
-Result Model::perform(const Key& key, const Message& m, Id into, std::uint8_t into_reg,
-                      bool& yields) {
+Result Model::perform(Id invoker, const Key& key, const Message& m, Id into,
+                      std::uint8_t into_reg, bool& yields) {
   Result answer{Status::Ok, 0, 0, 0, {}};
   yields = false;
   const std::uint64_t order = m.w[0];
@@ -273,6 +279,8 @@ Result Model::perform(const Key& key, const Message& m, Id into, std::uint8_t in
         if (into != kNone) write(mut(into), into_reg, made);
       } else if (order == order::kRescind) {
         rescind(key.object);
+      } else if (order == order::kSetKeeper) {   // a copy of the invoker's k0, whatever it is
+        mut(key.object).keeper = domains_[invoker].regs[m.k[0]];
       } else if (order == order::kSetDelivery) {   // how strings land: invisible here
         if (m.w[1] > 1) answer.status = Status::BadArgument;
       } else if (order == order::kKeyType) {
@@ -330,7 +338,7 @@ Status Model::answer_returnee(Id me, Op op, std::uint8_t kr, const Key& key, con
     record(kind, me, kr, keyless ? Key{} : key, answer.status, m.len, 0);
   } else {
     const std::size_t event = record(kind, me, kr, key, Status::Ok, m.len, 0);
-    answer = perform(key, m, x, x != kNone ? domains_[x].rcv.r[0] : 0, yields);
+    answer = perform(me, key, m, x, x != kNone ? domains_[x].rcv.r[0] : 0, yields);
     trace_[event].status = answer.status;
   }
   if (x != kNone) resume_with(x, answer);
@@ -358,11 +366,12 @@ Model::After Model::call(Id me, std::uint8_t kr, const Message& m, const Receive
   if (is_kernel_object(key) && valid(key)) {   // answered at once, no switch
     const std::size_t event = record(EventKind::Call, me, kr, key, Status::Ok, m.len, 0);
     bool yields = false;
-    mut(me).result = perform(key, m, me, rcv.r[0], yields);
+    mut(me).result = perform(me, key, m, me, rcv.r[0], yields);
     trace_[event].status = domains_[me].result.status;
     pass_on_restart(me);
     return yields ? yield(me) : After::Continues;
   }
+  if (key.kind == KeyKind::Fault && valid(key)) return use_fault_key(me, Op::Call, kr, key, m, rcv);
   if (!valid(key) || (key.kind != KeyKind::Start && key.kind != KeyKind::Resume))
     return finish(me, Op::Call, kr, key, Status::Void, m);
 
@@ -390,6 +399,8 @@ Model::After Model::call(Id me, std::uint8_t kr, const Message& m, const Receive
 Model::After Model::return_to(Id me, std::uint8_t kr, const Message& m, const Receive& rcv) {
   if (!receive_in_range(rcv)) return finish(me, Op::Return, kr, Key{}, Status::BadRegister, m);
   const Key key = in_range(kr) ? domains_[me].regs[kr] : Key{};
+  // A fault key's Return delivers nothing: the message is not checked.
+  if (key.kind == KeyKind::Fault && valid(key)) return use_fault_key(me, Op::Return, kr, key, m, rcv);
   Id to = kNone;
   std::uint16_t key_info = 0;
   if (key.kind == KeyKind::Resume && valid(key)) {
@@ -439,6 +450,7 @@ Model::After Model::send(Id me, std::uint8_t kr, const Message& m) {
   // A Send's failed check goes back to the Sender, whatever the key: nothing else happens.
   if (!keys_in_range(kr, m)) return finish(me, Op::Send, kr, Key{}, Status::BadRegister, m);
   if (Status s = check_source(me, m); s != Status::Ok) return finish(me, Op::Send, kr, key, s, m);
+  if (key.kind == KeyKind::Fault && valid(key)) return use_fault_key(me, Op::Send, kr, key, m, {});
   if (!valid(key) || (key.kind != KeyKind::Start && key.kind != KeyKind::Resume)) {
     const Id x = returnee(me, m);
     bool yields = false;
@@ -464,6 +476,77 @@ Model::After Model::send(Id me, std::uint8_t kr, const Message& m) {
   record(EventKind::Send, me, kr, key, Status::Ok, m.len, landed);
   pass_on_restart(me);
   mut(me).result = Result{Status::Ok, 0, m.len, landed, {}};
+  return After::Continues;
+}
+
+// ---- keepers and faults -------------------------------------------------------------------
+
+// Only a domain can take a fault: a valid start key (busy or not) or a valid resume key.
+// A kernel object, a void, stale or consumed key, or a fault key is no keeper.
+Id Model::keeper_of(const Key& k) const {
+  if ((k.kind == KeyKind::Start || k.kind == KeyKind::Resume) && valid(k)) return k.object;
+  return kNone;
+}
+
+Model::After Model::fault(Id me, FaultKind kind, std::uint64_t code, std::uint64_t address) {
+  const Key keeper = domains_[me].keeper;
+  const Id to = keeper_of(keeper);
+  Event e;
+  e.kind = EventKind::Fault;
+  e.invoker = me;
+  e.target = keeper.object;
+  e.key = keeper.kind;
+  e.badge = keeper.kind == KeyKind::Start ? keeper.badge : 0;
+  e.key_register = kKeeperSlot;
+  e.op = static_cast<std::uint8_t>(kind);
+  e.status = to != kNone ? Status::Ok : Status::Void;
+  record_plain(e);
+
+  if (to == kNone) {   // nobody to tell: the domain halts
+    pass_on_restart(me);
+    halt(me);
+    return After::Suspended;
+  }
+  // A busy start keeper: wait for it as a Call would; restarted, the fault is raised again.
+  if (keeper.kind == KeyKind::Start && domains_[to].state != DomainState::Available)
+    return stall(me, to, Op::Call, kKeeperSlot, keeper);
+
+  // Told as a Call with no string and no keys but the fault key in r3.
+  Domain& k = mut(to);
+  const std::uint16_t key_info = keeper.kind == KeyKind::Start ? keeper.badge : 0;
+  k.result = Result{Status::Ok, key_info, 0, 0, {static_cast<std::uint64_t>(kind), code, address, 0}};
+  for (int i = 0; i < 3; ++i) write(k, k.rcv.r[i], Key{});
+  write(k, k.rcv.r[3], Key{KeyKind::Fault, me, 0, domains_[me].call_count});
+  if (keeper.kind == KeyKind::Resume) k.call_count += 1;   // the keeper's Call is answered
+  k.state = DomainState::Running;
+  k.resumption = Resumption::Returns;
+  mut(me).state = DomainState::Waiting;   // its receive descriptor stays as it was
+  mut(me).resumption = Resumption::FaultEnds;
+  pass_on_restart(me);
+  return switch_to(me, to);
+}
+
+Model::After Model::use_fault_key(Id me, Op op, std::uint8_t kr, const Key& key, const Message& m,
+                                  const Receive& rcv) {
+  const Id x = key.object;
+  record(static_cast<EventKind>(op), me, kr, key, Status::Ok, m.len, 0);
+  mut(x).call_count += 1;   // every copy of the fault key consumed
+  const bool restart = m.w[0] == order::kRestart;
+  if (restart) {
+    mut(x).state = DomainState::Running;
+    mut(x).resumption = Resumption::FaultEnds;
+    // A Call or Send leaves the invoker on the CPU: x joins the ready queue now, before
+    // any staller the invoker's pending restart releases (as a Send's recipient does).
+    if (op != Op::Return) make_ready(x);
+  } else {
+    stop(x);
+  }
+  pass_on_restart(me);
+  if (op == Op::Return) {
+    become_available(me, rcv);
+    return restart ? switch_to(me, x) : dispatch_away(me);
+  }
+  mut(me).result = Result{Status::Ok, 0, m.len, 0, {}};
   return After::Continues;
 }
 

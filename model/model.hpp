@@ -38,7 +38,7 @@ struct Key {
   KeyKind kind = KeyKind::Void;
   Id object = 0;               // domain, or index of a number object
   std::uint16_t badge = 0;     // keyInfo of a start key
-  std::uint64_t bound = 0;     // the version (start) or call count (resume) it was made with
+  std::uint64_t bound = 0;     // the version (start) or call count (resume, fault) it was made with
 };
 
 // A message as the invoker describes it: addresses are in the model's address space.
@@ -73,12 +73,14 @@ struct Event {
 enum class Resumption : std::uint8_t {
   Begin,     // it never ran: start its program
   Returns,   // its invocation returns, with `result`
-  Retries,   // it was stalled and restarted: it performs the same invocation again
+  Retries,   // it was stalled and restarted: it performs the same invocation (or fault) again
+  FaultEnds, // its fault was answered with a restart: it goes on after it, nothing delivered
 };
 
 struct Domain {
   DomainState state = DomainState::Running;
   Key regs[kRegisters];
+  Key keeper;                        // told of its faults; not a register (traced as r16)
   Result result;
   Receive rcv;                       // kept each time it blocks; limit clamped
   std::uint64_t call_count = 0;
@@ -110,16 +112,23 @@ class Model {
   Key yield_key() const { return Key{KeyKind::Yield, 0, 0, 0}; }
   Key number_key(std::uint64_t w0, std::uint64_t w1, std::uint64_t w2, std::uint64_t w3);
   void set_key(Id d, std::uint8_t reg, const Key& k) { write(mut(d), reg, k); }
+  void set_keeper(Id d, const Key& k) { mut(d).keeper = k; }   // any key; only some are keepers
+  const Key& keeper(Id d) const { return domains_[d].keeper; }
   const Key& key(Id d, std::uint8_t reg) const { return domains_[d].regs[reg]; }
   bool valid(const Key& k) const;
   void rescind(Id d);              // every start key of d becomes void; its stallers restart
-  void halt(Id d);                 // d's program ended: every key to it is void
+  void halt(Id d);                 // d's program ended: every key to it is void; next runs
 
   // ---- invocations -----------------------------------------------------------------
   enum class After : std::uint8_t { Continues, Suspended };
   // The current domain `me` invokes the key in register `kr`. Continues: `me` keeps the
   // CPU and its result is result(me). Suspended: current() is whoever runs next.
   After invoke(Id me, Op op, std::uint8_t kr, const Message& m, const Receive& rcv);
+  // The current domain `me` raises a fault of `kind` (1..7), told to its keeper as the
+  // words {kind, code, address, 0}. Always Suspended: `me` waits for its keeper, stalls on
+  // a busy one, or halts when it has none. Restarted through its fault key, it goes on
+  // (Resumption::FaultEnds) with nothing delivered.
+  After fault(Id me, FaultKind kind, std::uint64_t code, std::uint64_t address);
 
   // ---- scheduling ------------------------------------------------------------------
   Id current() const { return current_; }
@@ -157,7 +166,17 @@ class Model {
   // A valid kernel object performs the order m.w[0] and gives its answer (status and
   // words; key_info, sent and landed 0). A key it makes goes to register `into_reg` of
   // domain `into` (kNone or register 0 drops it). `yields`: the order was kYield.
-  Result perform(const Key& key, const Message& m, Id into, std::uint8_t into_reg, bool& yields);
+  // `invoker`: whose registers a SetKeeper copies its k0 from.
+  Result perform(Id invoker, const Key& key, const Message& m, Id into, std::uint8_t into_reg,
+                 bool& yields);
+  // The keeper's domain, if `k` is a keeper: a valid start key or a valid resume key.
+  Id keeper_of(const Key& k) const;
+  // A valid fault key to X invoked (Call, Send, Return; the checks the op needs done):
+  // order kRestart runs X again, any other order halts it; every copy is consumed.
+  After use_fault_key(Id me, Op op, std::uint8_t kr, const Key& key, const Message& m,
+                      const Receive& rcv);
+  // A domain stops for good: its keys void, its stallers restarted (no dispatch).
+  void stop(Id d);
   // A Return or Send on a key that is no valid start or resume key (kr in range) sends
   // "the Call answer" to a valid resume key named by m.k[3], if there is one: the domain
   // it names (kNone if none).

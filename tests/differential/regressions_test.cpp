@@ -140,3 +140,59 @@ TEST_CASE("regression 2: a restarted staller that stalls on another domain passe
   CHECK(s_got.key_info == 6);
   CHECK(s_got.w[0] == 7);
 }
+
+// ---- 3. A Send or Call on a fault key by a restarted staller: the order of the ready queue --
+// Found writing the keeper rules (a hand-made program, shrunk by the driver). The spec: a
+// Call or Send on a valid fault key with order kRestart makes the faulted domain Running
+// and puts it at the tail of the ready queue, *then* passes the invoker's pending restart
+// on (as a Send on a start key readies its recipient before passing it on).
+// Kernel::use_fault_key passes the restart on first and readies the faulted domain after,
+// so the next staller the restart releases runs ahead of it. Here d1 becomes Available and
+// restarts d3, whose retry is a Send on d2's fault key (copied into its r1 between runs):
+// spec ready queue [d2, d4], kernel [d4, d2].
+
+TEST_CASE("regression 3: a restarted staller's Send on a fault key readies the faulted "
+          "domain before passing the restart on (differential)",
+          "[differential][keeper][!mayfail]") {
+  Program p;
+  p.pages = 5;
+  p.spaces = 1;
+  p.fill = 0;
+  p.perms = {0, 3, 3, 3, 0};
+  p.space_of = {0, 0, 0, 0, 0};
+  p.steps = {
+      {  // d1: d2's keeper; gets the fault key in r3, stalls on d5, then waits
+          Step{.op = Op::Return, .key = 0, .r = {0, 0, 0, 3}},
+          Step{.op = Op::Call, .key = 2, .r = {0, 0, 0, 3}},
+          Step{.op = Op::Return, .key = 0, .r = {0, 0, 0, 3}},
+      },
+      {  // d2: faults
+          Step{.op = Op::Call, .key = 0, .r = {0, 0, 0, 3}, .fault = 1},
+      },
+      {  // d3: stalls on d1; retried on the fault key (order 0: restart)
+          Step{.op = Op::Send, .key = 1, .r = {0, 0, 0, 3}},
+      },
+      {  // d4: stalls on d1 behind d3
+          Step{.op = Op::Send, .key = 1, .r = {0, 0, 0, 3}},
+      },
+      {  // d5: stalls on itself
+          Step{.op = Op::Call, .key = 1, .r = {0, 0, 0, 3}},
+      },
+  };
+  p.phases = {
+      {
+          SetupOp{Setup::KeeperStart, 2, 0, 1, 0, 0},
+          SetupOp{Setup::Start, 1, 2, 5, 0, 0},
+          SetupOp{Setup::Start, 3, 1, 1, 0, 0},
+          SetupOp{Setup::Start, 4, 1, 1, 0, 0},
+          SetupOp{Setup::Start, 5, 1, 5, 0, 0},
+      },
+      {
+          SetupOp{Setup::Copy, 3, 1, 1, 0, 3},   // d1's r3, the fault key, into d3's r1
+          SetupOp{Setup::Rescind, 1, 0, 5, 0, 0},
+      },
+  };
+  const Outcome o = diff(p);
+  INFO(o.report);
+  CHECK(o.agree);
+}
