@@ -307,25 +307,39 @@ static bool receive_in_range(const Receive& r) {
 
 // ---- the returnee ------------------------------------------------------------------------
 
-Id Model::returnee(Id me, const Message& m) const {
+Id Model::returnee(Id me, const Message& m, bool& fault) const {
+  fault = false;
   if (!in_range(m.k[3])) return kNone;
   const Key& k = domains_[me].regs[m.k[3]];
-  return k.kind == KeyKind::Resume && valid(k) ? k.object : kNone;
+  if (!valid(k)) return kNone;
+  fault = k.kind == KeyKind::Fault;
+  return k.kind == KeyKind::Resume || fault ? k.object : kNone;
 }
 
-void Model::resume_with(Id x, const Result& answer) {
+bool Model::resume_with(Id x, bool fault, const Result& answer) {
   Domain& d = mut(x);
+  d.call_count += 1;   // every copy of its resume (or fault) key consumed
+  if (fault) {
+    if (answer.status != Status::Ok || answer.w[0] != order::kRestart) {
+      stop(x);
+      return false;
+    }
+    d.state = DomainState::Running;
+    d.resumption = Resumption::FaultEnds;   // nothing delivered
+    return true;
+  }
   d.result = answer;
-  d.call_count += 1;   // every copy of its resume key consumed
   d.state = DomainState::Running;
   d.resumption = Resumption::Returns;
+  return true;
 }
 
 // The Call answer A(me, key, m): registers, string length, source, key (void), then the
 // object performed. The event is recorded before the object acts.
 Status Model::answer_returnee(Id me, Op op, std::uint8_t kr, const Key& key, const Message& m,
-                              Id x, bool& yields) {
+                              Id x, bool fault, bool& yields, bool& runs) {
   yields = false;
+  runs = false;
   const EventKind kind = static_cast<EventKind>(op);
   Result answer{Status::Ok, 0, m.len, 0, {}};
   if (!keys_in_range(kr, m)) answer.status = Status::BadRegister;
@@ -338,10 +352,13 @@ Status Model::answer_returnee(Id me, Op op, std::uint8_t kr, const Key& key, con
     record(kind, me, kr, keyless ? Key{} : key, answer.status, m.len, 0);
   } else {
     const std::size_t event = record(kind, me, kr, key, Status::Ok, m.len, 0);
-    answer = perform(me, key, m, x, x != kNone ? domains_[x].rcv.r[0] : 0, yields);
+    // A made key goes to a resume returnee's receive register r0; a fault key takes none.
+    const bool takes_keys = x != kNone && !fault;
+    answer = perform(me, key, m, takes_keys ? x : kNone, takes_keys ? domains_[x].rcv.r[0] : 0,
+                     yields);
     trace_[event].status = answer.status;
   }
-  if (x != kNone) resume_with(x, answer);
+  if (x != kNone) runs = resume_with(x, fault, answer);
   return answer.status;
 }
 
@@ -413,16 +430,18 @@ Model::After Model::return_to(Id me, std::uint8_t kr, const Message& m, const Re
 
   if (to == kNone) {   // no recipient: the Call answer goes to the returnee, if any
     Id x = kNone;
+    bool runs = false;
     if (!in_range(kr)) {
       record(EventKind::Return, me, kr, key, Status::BadRegister, m.len, 0);
     } else {
-      x = returnee(me, m);
+      bool fault = false;
+      x = returnee(me, m, fault);
       bool yields = false;   // a Return does not yield: the invoker becomes Available
-      answer_returnee(me, Op::Return, kr, key, m, x, yields);
+      answer_returnee(me, Op::Return, kr, key, m, x, fault, yields, runs);
     }
     pass_on_restart(me);
     become_available(me, rcv);
-    return x != kNone ? switch_to(me, x) : dispatch_away(me);
+    return runs ? switch_to(me, x) : dispatch_away(me);
   }
 
   Status s = keys_in_range(kr, m) ? check_source(me, m) : Status::BadRegister;
@@ -452,11 +471,11 @@ Model::After Model::send(Id me, std::uint8_t kr, const Message& m) {
   if (Status s = check_source(me, m); s != Status::Ok) return finish(me, Op::Send, kr, key, s, m);
   if (key.kind == KeyKind::Fault && valid(key)) return use_fault_key(me, Op::Send, kr, key, m, {});
   if (!valid(key) || (key.kind != KeyKind::Start && key.kind != KeyKind::Resume)) {
-    const Id x = returnee(me, m);
-    bool yields = false;
-    const Status s = answer_returnee(me, Op::Send, kr, key, m, x, yields);
+    bool fault = false, yields = false, runs = false;
+    const Id x = returnee(me, m, fault);
+    const Status s = answer_returnee(me, Op::Send, kr, key, m, x, fault, yields, runs);
     mut(me).result = Result{s, 0, m.len, 0, {}};
-    if (x != kNone) make_ready(x);   // ahead of the invoker, should it yield
+    if (runs) make_ready(x);   // ahead of the invoker, should it yield
     pass_on_restart(me);
     return yields ? yield(me) : After::Continues;
   }

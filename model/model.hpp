@@ -178,18 +178,18 @@ class Model {
   // A domain stops for good: its keys void, its stallers restarted (no dispatch).
   void stop(Id d);
   // A Return or Send on a key that is no valid start or resume key (kr in range) sends
-  // "the Call answer" to a valid resume key named by m.k[3], if there is one: the domain
-  // it names (kNone if none).
-  Id returnee(Id me, const Message& m) const;
-  // The returnee X gets `answer` as the end of its Call: its resume keys are consumed and
-  // it is Running.
-  void resume_with(Id x, const Result& answer);
-  // Return/Send on a key that is no valid start or resume key, kr in range: the answer a
-  // Call would give is computed (the object performed, its event recorded first), sent to
-  // the returnee X if any, and the invoker's own status returned. `yields`: a performed
-  // yield order (the Send yields; a Return does not).
+  // "the Call answer" to the returnee named by m.k[3], if there is one.
+  // The returnee: the domain whose valid resume key, or fault key (`fault`), is in k3.
+  Id returnee(Id me, const Message& m, bool& fault) const;
+  // The returnee X gets `answer`. Through a resume key: as the end of its Call (its resume
+  // keys consumed, Running). Through a fault key: its fault key is consumed, and it restarts
+  // when the answer is Ok with w0 = 0, else halts. Returns whether X runs (Running).
+  bool resume_with(Id x, bool fault, const Result& answer);
+  // The Call answer A(me, key, m) for a key that names no domain: the event recorded, the
+  // object performed, the returnee X (if any) answered; `runs` says whether X is Running
+  // after it. Returns A's status. `yields`: a performed Yield order 0.
   Status answer_returnee(Id me, Op op, std::uint8_t kr, const Key& key, const Message& m, Id x,
-                         bool& yields);
+                         bool fault, bool& yields, bool& runs);
   Status check_source(Id me, const Message& m) const;
   Status check_dest(Id to, std::uint32_t landed) const;
   void deliver(Id from, Id to, const Message& m, std::uint32_t landed, std::uint16_t key_info,

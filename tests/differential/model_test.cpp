@@ -1226,19 +1226,36 @@ TEST_CASE("model: SetKeeper on a domain-control key; a resume key as keeper is c
   // A second fault of b finds its keeper consumed: b halts.
 }
 
-TEST_CASE("model: an invalid fault key acts as void, the returnee included; a fault key is "
-          "no returnee", "[model][keeper]") {
+TEST_CASE("model: a valid fault key in k3 is a returnee: restarted by an Ok answer with w0 = 0, "
+          "else halted", "[model][keeper][returnee]") {
+  {
+    Kept t;
+    const model::Key fk = t.faulted();
+    t.m.set_key(t.k, 5, t.number);   // r5 was voided by the fault's delivery
+    // KT answers Ok with w0 = 0: d restarts (ready behind the Sender), nothing delivered.
+    t.m.invoke(t.k, Op::Send, 5, {.w = {order::kKeyType}, .k = {0, 0, 0, 3}}, {});
+    CHECK(t.m.domain(t.k).result.status == Status::Ok);
+    CHECK_FALSE(t.m.valid(fk));
+    CHECK(t.m.domain(t.d).state == DomainState::Running);
+    CHECK(t.m.domain(t.d).resumption == model::Resumption::FaultEnds);
+    CHECK(same_result(t.m.domain(t.d).result, Result{}));
+    CHECK(t.m.ready_queue().back() == t.d);
+  }
+  {
+    Kept t;
+    const model::Key fk = t.faulted();
+    t.m.set_key(t.k, 5, t.number);
+    // The number's own order answers w0 = 1: not a restart, d halts.
+    t.m.invoke(t.k, Op::Send, 5, {.w = {order::kNumberValue}, .k = {0, 0, 0, 3}}, {});
+    CHECK_FALSE(t.m.valid(fk));
+    CHECK(t.m.domain(t.d).state == DomainState::Halted);
+    CHECK(t.last().kind == EventKind::Halt);
+  }
+}
+
+TEST_CASE("model: an invalid fault key acts as void", "[model][keeper]") {
   Kept t;
   const model::Key fk = t.faulted();
-  // Given as k3 to a Return on a number key: no returnee, the answer is dropped.
-  t.m.invoke(t.k, Op::Send, 5, {.w = {order::kNumberValue}, .k = {0, 0, 0, 3}}, {});
-  CHECK(t.m.domain(t.k).result.status == Status::Void);   // r5 was voided by the fault
-  t.m.set_key(t.k, 5, t.number);
-  t.m.invoke(t.k, Op::Send, 5, {.w = {order::kNumberValue}, .k = {0, 0, 0, 3}}, {});
-  CHECK(t.m.domain(t.k).result.status == Status::Ok);
-  CHECK(t.m.domain(t.d).state == DomainState::Waiting);
-  CHECK(t.m.valid(fk));
-  CHECK(same_result(t.m.domain(t.d).result, Result{}));
   t.m.set_key(t.k, 7, fk);
   t.m.invoke(t.k, Op::Send, 3, {}, {});   // restart: every copy consumed
   CHECK_FALSE(t.m.valid(t.m.key(t.k, 7)));

@@ -146,14 +146,14 @@ TEST_CASE("regression 2: a restarted staller that stalls on another domain passe
 // Call or Send on a valid fault key with order kRestart makes the faulted domain Running
 // and puts it at the tail of the ready queue, *then* passes the invoker's pending restart
 // on (as a Send on a start key readies its recipient before passing it on).
-// Kernel::use_fault_key passes the restart on first and readies the faulted domain after,
-// so the next staller the restart releases runs ahead of it. Here d1 becomes Available and
-// restarts d3, whose retry is a Send on d2's fault key (copied into its r1 between runs):
-// spec ready queue [d2, d4], kernel [d4, d2].
+// Kernel::use_fault_key passed the restart on first and readied the faulted domain after,
+// so the next staller the restart released ran ahead of it (fixed). Here d1 becomes
+// Available and restarts d3, whose retry is a Send on d2's fault key (copied into its r1
+// between runs): ready queue [d2, d4], the kernel had [d4, d2].
 
 TEST_CASE("regression 3: a restarted staller's Send on a fault key readies the faulted "
           "domain before passing the restart on (differential)",
-          "[differential][keeper][!mayfail]") {
+          "[differential][keeper]") {
   Program p;
   p.pages = 5;
   p.spaces = 1;
