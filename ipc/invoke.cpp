@@ -41,6 +41,21 @@ const Result& Kernel::call_slow(Domain& me, std::uint8_t kr, Key key, const Mess
   return commit_call(me, *to, kr, key, m, rcv, landed);   // the coroutine call
 }
 
+// The answer at once to a Call on a key that names no domain, checked in a Call's order:
+// the message's registers, its string, then the key.
+[[gnu::always_inline]] inline bool Kernel::answer_at_once(Domain& me, const Key& key, const Message& m, Domain* keys_to,
+                            std::uint8_t key_into, Result& out) {
+  Status s = fastpath::registers_in_range(0, m) ? check_source(me, m) : Status::BadRegister;
+  if (s == Status::Ok && !(is_kernel_object(key) && valid_object(key))) s = Status::Void;
+  if (s != Status::Ok) {
+    out = Result{s, 0, m.len, 0, {}};
+    return false;
+  }
+  ObjectCall c{me, key, m, out, keys_to, key_into};
+  out.status = invoke_object(c);
+  return c.yield;
+}
+
 // A Return on a void, stale or consumed key, or a kernel object: the answer a Call would
 // have had goes to the returnee (a valid resume key in k3), or is dropped. Out of line, so
 // that the fast path's registers are not spent on it.
@@ -74,20 +89,6 @@ const Result& Kernel::return_at_once(Domain& me, std::uint8_t kr, const Message&
   return me.result;
 }
 
-// The answer at once to a Call on a key that names no domain, checked in a Call's order:
-// the message's registers, its string, then the key.
-bool Kernel::answer_at_once(Domain& me, const Key& key, const Message& m, Domain* keys_to,
-                            std::uint8_t key_into, Result& out) {
-  Status s = fastpath::registers_in_range(0, m) ? check_source(me, m) : Status::BadRegister;
-  if (s == Status::Ok && !(is_kernel_object(key) && valid_object(key))) s = Status::Void;
-  if (s != Status::Ok) {
-    out = Result{s, 0, m.len, 0, {}};
-    return false;
-  }
-  ObjectCall c{me, key, m, out, keys_to, key_into};
-  out.status = invoke_object(c);
-  return c.yield;
-}
 
 // ---- Send ---------------------------------------------------------------------------
 
