@@ -23,6 +23,7 @@ struct FiberStack {
 };
 void sanitizer_start_switch(void** fake_stack, const FiberStack& to);
 void sanitizer_finish_switch(void* fake_stack);
+void sanitizer_unpoison(void* p, std::size_t n);
 inline constexpr bool kAsan =
 #if defined(__SANITIZE_ADDRESS__)
     true;

@@ -15,6 +15,7 @@
 #include "bench/copy/tuning_host.hpp"
 
 #if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
 #include <sanitizer/common_interface_defs.h>
 #endif
 
@@ -85,6 +86,11 @@ void sanitizer_start_switch([[maybe_unused]] void** fake_stack,
 void sanitizer_finish_switch([[maybe_unused]] void* fake_stack) {
 #if defined(__SANITIZE_ADDRESS__)
   __sanitizer_finish_switch_fiber(fake_stack, nullptr, nullptr);
+#endif
+}
+void sanitizer_unpoison([[maybe_unused]] void* p, [[maybe_unused]] std::size_t n) {
+#if defined(__SANITIZE_ADDRESS__)
+  __asan_unpoison_memory_region(p, n);
 #endif
 }
 
@@ -201,6 +207,10 @@ DomainId System::spawn(std::function<void()> body, SpaceId s) {
                                                 &System::fiber_entry);
   // The domain's stack is its own memory: buffers on it may be sent and received into.
   platform_.spaces_[s]->map(bottom + kPageSize, options_.stack_bytes - kPageSize, kReadWrite);
+  // A domain halted in mid-body (a fault with no keeper) never unwinds, so its frames'
+  // redzones stay poisoned, on these pages or, once unmapped, on whatever a later System
+  // maps there: a new fiber starts on a clean stack.
+  sanitizer_unpoison(bottom + kPageSize, options_.stack_bytes - kPageSize);
   return id;
 }
 
