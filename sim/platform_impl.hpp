@@ -10,6 +10,16 @@
 #include "core/platform.hpp"
 #include "sim/space.hpp"
 
+// AddressSanitizer is on: GCC says so with __SANITIZE_ADDRESS__, clang (the libFuzzer
+// build) only through __has_feature.
+#if defined(__SANITIZE_ADDRESS__)
+#define EROS_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define EROS_ASAN 1
+#endif
+#endif
+
 namespace eros {
 
 namespace sim {
@@ -25,7 +35,7 @@ void sanitizer_start_switch(void** fake_stack, const FiberStack& to);
 void sanitizer_finish_switch(void* fake_stack);
 void sanitizer_unpoison(void* p, std::size_t n);
 inline constexpr bool kAsan =
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(EROS_ASAN)
     true;
 #else
     false;

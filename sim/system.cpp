@@ -14,7 +14,7 @@
 #include "absl/strings/str_format.h"
 #include "bench/copy/tuning_host.hpp"
 
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(EROS_ASAN)
 #include <sanitizer/asan_interface.h>
 #include <sanitizer/common_interface_defs.h>
 #endif
@@ -79,17 +79,17 @@ namespace sim {
 
 void sanitizer_start_switch([[maybe_unused]] void** fake_stack,
                             [[maybe_unused]] const FiberStack& to) {
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(EROS_ASAN)
   __sanitizer_start_switch_fiber(fake_stack, to.bottom, to.size);
 #endif
 }
 void sanitizer_finish_switch([[maybe_unused]] void* fake_stack) {
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(EROS_ASAN)
   __sanitizer_finish_switch_fiber(fake_stack, nullptr, nullptr);
 #endif
 }
 void sanitizer_unpoison([[maybe_unused]] void* p, [[maybe_unused]] std::size_t n) {
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(EROS_ASAN)
   __asan_unpoison_memory_region(p, n);
 #endif
 }
