@@ -1,59 +1,51 @@
-// The one place kernel objects are dispatched from: each row of core/objects.def.
+// The one place kernel objects are dispatched from: a table of each row's functions
+// (core/objects.def), indexed by the key's kind.
 #include "core/objects.hpp"
 
 #include "core/kernel.hpp"
 
 namespace eros {
+namespace {
 
-bool Kernel::valid_object(const Key& key) const {
-  switch (key.kind) {
+struct Row {
+  bool (*valid)(const Kernel&, const Key&);
+  Key (*make)(Kernel&, std::uint32_t, const std::uint64_t (&)[4]);
+  Status (*invoke)(Kernel&, ObjectCall&);
+  std::uint64_t type_code;
+};
+
+constexpr Row kRows[] = {
 #define EROS_KERNEL_OBJECT(Kind, code) \
-  case KeyKind::Kind:                  \
-    return objects::Kind::valid(*this, key);
+  {&objects::Kind::valid, &objects::Kind::make, &objects::Kind::invoke, code},
 #include "core/objects.def"
 #undef EROS_KERNEL_OBJECT
-    default:
-      return false;
-  }
+};
+static_assert(sizeof(kRows) / sizeof(kRows[0]) == kKeyKindCount - kFirstObjectKind,
+              "one row per kernel-object kind, in KeyKind order");
+
+// Callers ask is_kernel_object first.
+const Row& row(KeyKind kind) { return kRows[static_cast<int>(kind) - kFirstObjectKind]; }
+
+}  // namespace
+
+bool Kernel::valid_object(const Key& key) const {
+  return eros::is_kernel_object(key.kind) && row(key.kind).valid(*this, key);
 }
 
 Key Kernel::object_key(KeyKind kind, std::uint32_t object, const std::uint64_t (&w)[4]) {
-  switch (kind) {
-#define EROS_KERNEL_OBJECT(Kind, code) \
-  case KeyKind::Kind:                  \
-    return objects::Kind::make(*this, object, w);
-#include "core/objects.def"
-#undef EROS_KERNEL_OBJECT
-    default:
-      return Key{};
-  }
+  return eros::is_kernel_object(kind) ? row(kind).make(*this, object, w) : Key{};
 }
 
 // KT is every object's order: its key-type code in w1, nothing else happens.
 Status Kernel::invoke_object(ObjectCall& c) {
   static constexpr std::uint64_t kNoWords[4] = {};
   fastpath::write_result(c.answer, 0, 0, kNoWords);
+  const Row& r = row(c.key.kind);
   if (c.m.w[0] == order::kKeyType) {
-    switch (c.key.kind) {
-#define EROS_KERNEL_OBJECT(Kind, code) \
-  case KeyKind::Kind:                  \
-    c.answer.w[1] = code;              \
+    c.answer.w[1] = r.type_code;
     return Status::Ok;
-#include "core/objects.def"
-#undef EROS_KERNEL_OBJECT
-      default:
-        break;
-    }
   }
-  switch (c.key.kind) {
-#define EROS_KERNEL_OBJECT(Kind, code) \
-  case KeyKind::Kind:                  \
-    return objects::Kind::invoke(*this, c);
-#include "core/objects.def"
-#undef EROS_KERNEL_OBJECT
-    default:
-      Platform::panic("invariant: only a valid kernel-object key is invoked as one");
-  }
+  return r.invoke(*this, c);
 }
 
 }  // namespace eros
