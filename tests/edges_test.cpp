@@ -78,6 +78,8 @@ TEST_CASE("names of values outside their enums, and of every Op", "[trace]") {
   CHECK(std::string(name(static_cast<KeyKind>(42))) == "?");
   CHECK(std::string(name(static_cast<Status>(42))) == "?");
   CHECK(std::string(name(static_cast<RestartCause>(42))) == "?");
+  CHECK(std::string(name(static_cast<FaultKind>(42))) == "?");
+  CHECK(std::string(name(FaultKind::BadTrap)) == "BadTrap");
   CHECK(std::string(name(Op::Call)) == "Call");
   CHECK(std::string(name(Op::Return)) == "Return");
   CHECK(std::string(name(Op::Send)) == "Send");
@@ -91,4 +93,36 @@ TEST_CASE("keys are equal only when every field is", "[keys]") {
   CHECK_FALSE(k == Key{KeyKind::Start, 0, 8, 3, 9});
   CHECK_FALSE(k == Key{KeyKind::Start, 0, 7, 4, 9});
   CHECK_FALSE(k == Key{KeyKind::Start, 0, 7, 3, 10});
+}
+
+TEST_CASE("kernel-object keys of a domain that is gone or never was", "[keys][pagemap]") {
+  sim::System sys;
+  DomainId d = sys.spawn([] {});
+  CHECK(sys.kernel().object_key(KeyKind::Start, d, {}).kind == KeyKind::Void);   // no row
+  CHECK(sys.object_key(KeyKind::PageMap, 99).kind == KeyKind::Void);
+  CHECK(sys.object_key(KeyKind::DomainControl, 99).kind == KeyKind::Void);
+  const Key map = sys.object_key(KeyKind::PageMap, d);
+  CHECK(sys.valid(map));
+  sys.run();   // d's program ends: it halts
+  CHECK_FALSE(sys.valid(map));
+  CHECK(sys.object_key(KeyKind::PageMap, d).kind == KeyKind::Void);
+  sys.kernel().set_keeper(999, map);   // the kernel's own entry ignores a domain that is not
+  CHECK(sys.kernel().domain_count() == 2);
+}
+
+TEST_CASE("a page-mapping range that maps every page; a fault with the trace off",
+          "[pagemap][keeper]") {
+  sim::System sys(sim::Options{.trace = false, .calibrate = false});
+  constexpr std::uint64_t kAt = 0x3d000000;
+  Result range{};
+  DomainId d = sys.spawn([&] {
+    range = user::call(1, {.w = {order::kMapFreshRange, kAt, 2}});
+    user::raise_fault(FaultKind::Other);   // no keeper: halted, nothing traced
+  });
+  sys.set_key(d, 1, sys.object_key(KeyKind::PageMap, d));
+  sys.run();
+  CHECK(range.w[0] == 0);
+  CHECK(range.w[1] == 2);
+  CHECK(sys.state(d) == DomainState::Halted);
+  CHECK(sys.events().empty());
 }
