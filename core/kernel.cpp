@@ -24,7 +24,7 @@ DomainId Kernel::create_domain(SpaceId space) {
 }
 
 Key Kernel::start_key(DomainId d, std::uint16_t badge) const {
-  if (!exists(d) || domains_[d].state == DomainState::Halted) return Key{};
+  if (!live(d)) return Key{};
   return Key{KeyKind::Start, 0, badge, d, domains_[d].alloc_version};
 }
 

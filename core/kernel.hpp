@@ -68,6 +68,8 @@ class Kernel {
   const Domain& domain(DomainId d) const { return domains_[d]; }
   std::uint32_t domain_count() const { return count_; }   // ids 1..count-1
   bool exists(DomainId d) const { return d != kNoDomain && d < count_; }
+  // Exists and has not halted: what a key naming the domain itself needs to be made or valid.
+  bool live(DomainId d) const { return exists(d) && domains_[d].state != DomainState::Halted; }
 
   // ---- the trap: one function per invocation ---------------------------------------
   // Each returns, on the invoker's own context, the result delivered to it.

@@ -39,6 +39,30 @@ std::uint64_t wild_base(Base b) {
   return 0;
 }
 
+}  // namespace
+
+std::uint64_t model_address(const Addr& a) {
+  return a.base == Base::Arena ? model::kArenaBase + a.offset : wild_base(a.base) + a.offset;
+}
+
+void apply_setup(model::Model& m, const SetupOp& op) {
+  switch (op.what) {
+    case Setup::Start: m.set_key(op.domain, op.reg, m.start_key(op.object, op.badge)); break;
+    case Setup::DomainControl: m.set_key(op.domain, op.reg, m.domain_control_key(op.object)); break;
+    case Setup::Number:
+      m.set_key(op.domain, op.reg, m.number_key(op.badge, op.badge + 1u, op.badge + 2u, op.badge + 3u));
+      break;
+    case Setup::Copy: m.set_key(op.domain, op.reg, model::Key(m.key(op.object, op.from_reg))); break;
+    case Setup::Rescind: m.rescind(op.object); break;
+    case Setup::Void: m.set_key(op.domain, op.reg, model::Key{}); break;
+    case Setup::Yield: m.set_key(op.domain, op.reg, m.yield_key()); break;
+    case Setup::Keeper: m.set_keeper(op.domain, model::Key(m.key(op.object, op.from_reg))); break;
+    case Setup::KeeperStart: m.set_keeper(op.domain, m.start_key(op.object, op.badge)); break;
+  }
+}
+
+namespace {
+
 bool arena_range(const Program& p, const Addr& a, std::uint32_t n) {
   return a.base == Base::Arena && std::uint64_t{a.offset} + n <= std::uint64_t{p.pages} * 4096;
 }
@@ -226,25 +250,9 @@ class ModelSide {
   }
 
  private:
-  std::uint64_t addr(const Addr& a) const {
-    return a.base == Base::Arena ? model::kArenaBase + a.offset : wild_base(a.base) + a.offset;
-  }
+  std::uint64_t addr(const Addr& a) const { return model_address(a); }
 
-  void apply(const SetupOp& op) {
-    switch (op.what) {
-      case Setup::Start: m_.set_key(op.domain, op.reg, m_.start_key(op.object, op.badge)); break;
-      case Setup::DomainControl: m_.set_key(op.domain, op.reg, m_.domain_control_key(op.object)); break;
-      case Setup::Number:
-        m_.set_key(op.domain, op.reg, m_.number_key(op.badge, op.badge + 1u, op.badge + 2u, op.badge + 3u));
-        break;
-      case Setup::Copy: m_.set_key(op.domain, op.reg, model::Key(m_.key(op.object, op.from_reg))); break;
-      case Setup::Rescind: m_.rescind(op.object); break;
-      case Setup::Void: m_.set_key(op.domain, op.reg, model::Key{}); break;
-      case Setup::Yield: m_.set_key(op.domain, op.reg, m_.yield_key()); break;
-      case Setup::Keeper: m_.set_keeper(op.domain, model::Key(m_.key(op.object, op.from_reg))); break;
-      case Setup::KeeperStart: m_.set_keeper(op.domain, m_.start_key(op.object, op.badge)); break;
-    }
-  }
+  void apply(const SetupOp& op) { apply_setup(m_, op); }
 
   // The current domain continues from where it was suspended until it is suspended again.
   void run_current() {

@@ -14,6 +14,10 @@
 #include "core/trace.hpp"
 #include "fuzz/program.hpp"
 
+namespace eros::model {
+class Model;
+}
+
 namespace eros::fuzz {
 
 #if defined(EROS_FUZZ_INVARIANTS)
@@ -85,6 +89,11 @@ struct Outcome {
 };
 
 Outcome diff(const Program& p, const Options& o = {});
+
+// The model side's view of a program, for code that runs one on the model alone (the
+// generator's reach test): an address as the model names it, and one set-up op applied.
+std::uint64_t model_address(const Addr& a);
+void apply_setup(model::Model& m, const SetupOp& op);
 
 // Smaller programs that still diverge, tried greedily within `budget` runs.
 Program shrink(const Program& p, const Options& o = {}, int budget = 4000);

@@ -64,21 +64,15 @@ const Result& Kernel::return_at_once(Domain& me, std::uint8_t kr, const Message&
   const bool key_in_range = register_in_range(kr);
   const Key key = key_in_range ? me.regs[kr] : Key{};   // a copy: a MakeStart may overwrite it
   Event* slot = trace.next_unfilled();   // before what a kernel object causes
-  Status s = Status::BadRegister;
-  Domain* x = nullptr;
-  bool runs = false;
-  if (key_in_range) {
-    bool fault_key = false;
-    x = returnee(me, m, fault_key);
-    Result dropped;
-    Result& answer = x != nullptr && !fault_key ? x->result : dropped;
+  Domain* x = nullptr;   // no returnee when the key register itself is out of range
+  bool fault_key = false;
+  Result dropped{Status::BadRegister, 0, 0, 0, {}};
+  if (key_in_range) x = returnee(me, m, fault_key);
+  Result& answer = x != nullptr && !fault_key ? x->result : dropped;
+  if (key_in_range)
     answer_at_once(me, key, m, fault_key ? nullptr : x, x != nullptr ? x->rcv.r[0] : 0, answer);
-    s = answer.status;
-    fill(slot, EventKind::Return, me, kr, key, s, m.len, 0);
-    if (x != nullptr) runs = resume_returnee(*x, fault_key, answer);
-  } else {
-    fill(slot, EventKind::Return, me, kr, key, s, m.len, 0);
-  }
+  fill(slot, EventKind::Return, me, kr, key, answer.status, m.len, 0);
+  const bool runs = x != nullptr && resume_returnee(*x, fault_key, answer);
   if (me.restarted_from != kNoDomain) [[unlikely]] pass_on_restart(me);
   become_available(me, rcv);
   if (runs) {
@@ -124,9 +118,9 @@ const Result& Kernel::send(Domain& me, std::uint8_t kr, const Message& m) {
       Result& answer = x != nullptr && !fault_key ? x->result : dropped;
       const bool yields = answer_at_once(me, key, m, fault_key ? nullptr : x,
                                          x != nullptr ? x->rcv.r[0] : 0, answer);
-      fill(slot, EventKind::Send, me, kr, key, answer.status, m.len, 0);
+      // Ready before finish passes a pending restart on; the slot keeps the Send first.
       if (x != nullptr && resume_returnee(*x, fault_key, answer)) make_ready(*x);
-      const Result& r = finish(nullptr, me, Op::Send, kr, key, answer.status, m.len);
+      const Result& r = finish(slot, me, Op::Send, kr, key, answer.status, m.len);
       if (yields) yield(me);
       return r;
     }

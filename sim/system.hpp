@@ -94,9 +94,7 @@ class System {
   void set_key(DomainId d, std::uint8_t reg, const Key& k) {
     check_domain("sim::System::set_key", d);
     check_register("sim::System::set_key", reg);
-    if (static_cast<unsigned>(k.kind) >= kKeyKindCount) [[unlikely]]
-      out_of_range("sim::System::set_key", "key kind", static_cast<unsigned>(k.kind), 0,
-                   kKeyKindCount - 1);
+    check_key_kind("sim::System::set_key", k);
     kernel_.domain(d).regs.write(reg, k);
   }
   const Key& key(DomainId d, std::uint8_t reg) const {
@@ -109,9 +107,7 @@ class System {
   // any other key means no keeper, and a fault halts d.
   void set_keeper(DomainId d, const Key& k) {
     check_domain("sim::System::set_keeper", d);
-    if (static_cast<unsigned>(k.kind) >= kKeyKindCount) [[unlikely]]
-      out_of_range("sim::System::set_keeper", "key kind", static_cast<unsigned>(k.kind), 0,
-                   kKeyKindCount - 1);
+    check_key_kind("sim::System::set_keeper", k);
     kernel_.set_keeper(d, k);
   }
   const Key& keeper(DomainId d) const {
@@ -179,6 +175,10 @@ class System {
  private:
   void check_domain(std::string_view fn, DomainId d) const {
     sim::check_domain(fn, d, kernel_.domain_count());
+  }
+  static void check_key_kind(std::string_view fn, const Key& k) {
+    if (static_cast<unsigned>(k.kind) >= kKeyKindCount) [[unlikely]]
+      out_of_range(fn, "key kind", static_cast<unsigned>(k.kind), 0, kKeyKindCount - 1);
   }
   static const Options& checked(const Options& o);
   static void fiber_entry(transfer_t t);

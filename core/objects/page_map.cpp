@@ -4,13 +4,10 @@
 
 namespace eros::objects::PageMap {
 
-bool valid(const Kernel& k, const Key& key) {
-  return k.exists(key.object) && k.domain(key.object).state != DomainState::Halted;
-}
+bool valid(const Kernel& k, const Key& key) { return k.live(key.object); }
 
 Key make(Kernel& k, std::uint32_t domain, const std::uint64_t (&)[4]) {
-  if (!k.exists(domain) || k.domain(domain).state == DomainState::Halted) return Key{};
-  return Key{KeyKind::PageMap, 0, 0, domain, 0};
+  return k.live(domain) ? Key{KeyKind::PageMap, 0, 0, domain, 0} : Key{};
 }
 
 // The answer's w0 is 0 when every page was mapped, 1 when one was refused, so that a

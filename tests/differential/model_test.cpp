@@ -793,31 +793,9 @@ void reach(const Program& p, Reach& r) {
     for (std::uint32_t pg = 0; pg < p.pages; ++pg) m.set_perm(s, pg, p.perms[s * p.pages + pg]);
   for (std::uint32_t i = 0; i < p.domains(); ++i) m.spawn(p.space_of[i]);
   std::vector<std::size_t> pc(p.domains() + 1, 0);
-  auto addr = [](const Addr& a) -> std::uint64_t {
-    switch (a.base) {
-      case Base::Arena: return model::kArenaBase + a.offset;
-      case Base::Null: return a.offset;
-      case Base::NonCanonical: return 0xffff800000000000ull + a.offset;
-      case Base::Wrap: return ~std::uint64_t{7} + a.offset;
-    }
-    return 0;
-  };
+  const auto addr = fuzz::model_address;
   for (const auto& phase : p.phases) {
-    for (const SetupOp& op : phase) {
-      switch (op.what) {
-        case Setup::Start: m.set_key(op.domain, op.reg, m.start_key(op.object, op.badge)); break;
-        case Setup::DomainControl: m.set_key(op.domain, op.reg, m.domain_control_key(op.object)); break;
-        case Setup::Number:
-          m.set_key(op.domain, op.reg, m.number_key(op.badge, op.badge + 1u, op.badge + 2u, op.badge + 3u));
-          break;
-        case Setup::Copy: m.set_key(op.domain, op.reg, model::Key(m.key(op.object, op.from_reg))); break;
-        case Setup::Rescind: m.rescind(op.object); break;
-        case Setup::Void: m.set_key(op.domain, op.reg, model::Key{}); break;
-        case Setup::Yield: m.set_key(op.domain, op.reg, m.yield_key()); break;
-        case Setup::Keeper: m.set_keeper(op.domain, model::Key(m.key(op.object, op.from_reg))); break;
-        case Setup::KeeperStart: m.set_keeper(op.domain, m.start_key(op.object, op.badge)); break;
-      }
-    }
+    for (const SetupOp& op : phase) fuzz::apply_setup(m, op);
     for (int budget = 100000; budget > 0 && (m.current() != model::kNone || m.dispatch() != model::kNone);
          --budget) {
       const model::Id d = m.current();
