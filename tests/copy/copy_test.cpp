@@ -23,12 +23,16 @@ constexpr std::size_t kGuard = 64;
 constexpr unsigned char kGuardByte = 0xA5;
 
 // A source of random bytes and a destination arena, both page-aligned with room for any
-// alignment (0..4095) and guards.
+// alignment (0..4095) and guards: up to 4095 bytes to the first page boundary, a page in
+// front, then an offset of up to 4095, kMax bytes and the 64-byte guard, so four pages
+// beyond kMax (three let the guard run past the end of the vector).
 struct Arena {
+  static constexpr std::size_t kStore = kMax + 4 * 4096;
+  static_assert(kStore >= 4095 + 4096 + 4095 + kMax + kGuard, "the arena holds every case");
   std::vector<unsigned char> src_store, dst_store;
   unsigned char* src;
   unsigned char* dst;
-  Arena() : src_store(kMax + 3 * 4096), dst_store(kMax + 3 * 4096) {
+  Arena() : src_store(kStore), dst_store(kStore) {
     src = align(src_store.data()) + 4096;
     dst = align(dst_store.data()) + 4096;
     std::mt19937_64 rng(12345);
