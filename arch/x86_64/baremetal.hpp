@@ -122,7 +122,10 @@ extern Kernel* kernel asm("eros_kernel");
 // current_domain, current_context, current_id(): platform_impl.hpp
 extern std::uint64_t scheduler_rsp;
 
-extern std::uint64_t traps asm("eros_traps");   // every system call: the watchdog's sign of progress
+// Every system call's entry (boot.S) stores the domain's stack pointer here: the watchdog's
+// sign of progress, for free (it clears it at each tick; a domain that traps with rsp = 0
+// looks quiet to it, and only to it).
+extern std::uint64_t user_rsp asm("eros_user_rsp");
 // Prepare a never-run domain to enter ring 3 at `entry` with three arguments.
 void prepare_domain(DomainId d, std::uint64_t root, std::uint64_t entry, std::uint64_t user_rsp,
                     std::uint64_t a0, std::uint64_t a1, std::uint64_t a2);

@@ -165,7 +165,8 @@ void vector_reset() {
   set_ts();
 }
 
-void vector_switch_slow(DomainId to) {
+void vector_switch_slow() {
+  const DomainId to = current_domain->id;
   if (to == vector_owner || (vector_owner == kNoDomain && !vector_saved[to])) return;
   const bool initial = vector_put_away();
   if (vector_saved[to]) {
@@ -204,7 +205,6 @@ void vector_kernel_end() {
 }
 
 std::uint64_t activations = 0;
-std::uint64_t traps = 0;
 
 }  // namespace x86
 
@@ -262,7 +262,7 @@ DomainId preempted[kMaxDomains + 1];   // FIFO ring of preempted domains
 std::uint32_t preempted_head = 0, preempted_count = 0;
 DomainId tick_domain = kNoDomain;       // running at the last tick ...
 std::uint64_t tick_activations = 0;     // ... with this many switches so far
-std::uint64_t quiet_ticks = 0, trace_at_tick = 0;
+std::uint64_t quiet_ticks = 0;
 
 void preempted_push(DomainId d) {
   preempted[(preempted_head + preempted_count++) % (kMaxDomains + 1)] = d;
@@ -281,7 +281,7 @@ void slices_reset() {
   tick_domain = kNoDomain;
   tick_activations = 0;
   quiet_ticks = 0;
-  trace_at_tick = 0;
+  user_rsp = 0;
   timer_ticks = preemptions = 0;
   scenario_stopped = false;
 }
@@ -290,9 +290,8 @@ void timer_interrupt() {
   ++timer_ticks;
   const DomainId me = current_id();
   const bool whole_slice = me == tick_domain && activations == tick_activations;
-  const std::uint64_t events = traps;   // invocations so far (the trace may be off)
-  quiet_ticks = events == trace_at_tick ? quiet_ticks + 1 : 0;
-  trace_at_tick = events;
+  quiet_ticks = user_rsp == 0 ? quiet_ticks + 1 : 0;   // no system call since the last tick
+  user_rsp = 0;
   if (quiet_ticks >= kWatchdogTicks && !kernel->any_ready()) {
     // Nothing but preempted domains computing, and no invocation for a long time.
     put("watchdog: d");
@@ -485,10 +484,7 @@ void X86Platform::panic(const char* why) noexcept {
 // register form's is rdi's low byte). Each returns the invoker's Result, which the entry
 // hands back to it.
 namespace {
-eros::Domain& invoker() {
-  ++eros::x86::traps;
-  return *eros::x86::current_domain;
-}
+eros::Domain& invoker() { return *eros::x86::current_domain; }
 const eros::ReceiveDesc& receive_of(const eros::Message* m) {
   return *reinterpret_cast<const eros::ReceiveDesc*>(m + 1);
 }
@@ -516,7 +512,6 @@ extern "C" void eros_syscall_irregular(std::uint64_t op, const std::uint64_t* ke
   using namespace eros;
   Kernel& k = *x86::kernel;
   Domain& me = k.domain(x86::current_id());
-  ++x86::traps;
   if (op == x86::kTrapHalt) k.halt(me);   // the program returned (arch/x86_64/user/runtime.cpp)
   const std::uint64_t um = kept[1], ur = kept[2], ures = kept[3];
   x86::put("fault: d");

@@ -13,7 +13,8 @@
 namespace eros {
 
 namespace x86 {
-struct Context {
+// 64 bytes (a power of two): the switch finds a domain's context with one shift.
+struct alignas(64) Context {
   std::uint64_t rsp = 0;          // saved kernel stack pointer while switched away
   std::uint64_t kstack_top = 0;
   std::uint64_t root = 0;         // its space's top page table (physical)
@@ -49,7 +50,7 @@ class X86Platform {
   // Make `to` the running domain's context (stack for traps, CR3, vector state), before the
   // stack switch.
   static void activate(DomainId to) noexcept;   // inline, below
-  static void activate(DomainId to, x86::Context& c) noexcept;
+  static void activate(x86::Context& c) noexcept;   // contexts[to]
 };
 
 using Platform = X86Platform;
@@ -84,12 +85,13 @@ extern bool pcid_enabled;           // CR4.PCIDE: CR3 carries a space's tag
 // registers hold, and how many domains have theirs put away.
 extern DomainId vector_owner;
 extern std::uint32_t vector_images;
-void vector_switch_slow(DomainId to);
-// Before `to` runs (a switch, or back to itself after the kernel's copy). Nothing to do
-// unless a domain's state is in the registers or `to` has one put away.
-inline void vector_switch(DomainId to) {
+void vector_switch_slow();
+// Before the domain just made current runs. Nothing to do unless a domain's state is in
+// the registers or that domain has one put away. (The slow path reads which domain from
+// current_domain: an argument would be set up on every switch for a call rarely made.)
+inline void vector_switch() {
   if ((vector_owner | vector_images) == 0) [[likely]] return;   // no domain has any
-  vector_switch_slow(to);
+  vector_switch_slow();
 }
 
 // The kernel-stack switch: pushes where to resume, leaves the stack pointer in *save and
@@ -112,7 +114,7 @@ inline void vector_switch(DomainId to) {
 }  // namespace x86
 
 // Trap stack, CR3 (only when the space changes), vector state; inline in every switch.
-[[gnu::always_inline]] inline void X86Platform::activate(DomainId to, x86::Context& c) noexcept {
+[[gnu::always_inline]] inline void X86Platform::activate(x86::Context& c) noexcept {
   using namespace x86;
   ++activations;
   current_context = &c;
@@ -123,10 +125,10 @@ inline void vector_switch(DomainId to) {
     loaded_root = c.root;
     write_cr3(c.cr3);
   }
-  vector_switch(to);
+  vector_switch();
 }
 [[gnu::always_inline]] inline void X86Platform::activate(DomainId to) noexcept {
-  activate(to, contexts[to]);
+  activate(contexts[to]);
 }
 
 // Suspend `from` (the running domain: its context is current_context) and run `to`;
@@ -135,8 +137,9 @@ inline void vector_switch(DomainId to) {
   (void)from;
   x86::Context* const prev = x86::current_context;
   x86::Context& next = contexts[to.id];
-  activate(to.id, next);
-  x86::switch_stack(&prev->rsp, next.rsp);
+  const std::uint64_t rsp = next.rsp;   // read first: activate's stores could alias it
+  activate(next);
+  x86::switch_stack(&prev->rsp, rsp);
 }
 
 }  // namespace eros
