@@ -104,7 +104,10 @@ class Kernel {
   // A domain stops for good: every key to it becomes void, its stallers restart.
   void stop(Domain& d);
   bool is_kernel_object(const Key& k) const { return eros::is_kernel_object(k.kind); }
-  bool valid_object(const Key& k) const;
+  // A kernel object's kind, naming a live object (the kind checked inline, so that a caller
+  // that has checked it already pays once).
+  bool valid_object(const Key& k) const { return is_kernel_object(k) && object_live(k); }
+  bool object_live(const Key& k) const;   // k is of a kernel object's kind
   Status invoke_object(ObjectCall& c);
   // What a Call on a key that names no domain answers at once (a failed check of the
   // message, Void, or a kernel object's answer), written to `out`; a key the object makes
@@ -118,8 +121,13 @@ class Kernel {
   bool resume_returnee(Domain& x, bool fault_key, const Result& answer);
   const Result& commit_call(Domain& me, Domain& to, std::uint8_t kr, const Key& key,
                             const Message& m, const ReceiveDesc& rcv, std::uint32_t landed);
-  const Result& call_slow(Domain& me, std::uint8_t kr, Key key, const Message& m,
-                          const ReceiveDesc& rcv);
+  [[gnu::noinline]] const Result& call_slow(Domain& me, std::uint8_t kr, const Key& key,
+                                            const Message& m, const ReceiveDesc& rcv);
+  [[gnu::noinline]] const Result& call_domain_key(Domain& me, std::uint8_t kr,
+                                                  const Key& in_register, const Message& m,
+                                                  const ReceiveDesc& rcv);
+  [[gnu::noinline]] const Result& call_object(Domain& me, std::uint8_t kr, const Key& in_register,
+                                              const Message& m, const ReceiveDesc& rcv);
   const Result& call_number(Domain& me, std::uint8_t kr, const Key& key, const Message& m);
 
   Status check_source(const Domain& me, const Message& m) const;

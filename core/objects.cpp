@@ -14,23 +14,24 @@ struct Row {
   std::uint64_t type_code;
 };
 
+// Indexed by KeyKind: the kinds before the first object have empty rows, so that a
+// dispatch indexes the table with the kind as it is.
 constexpr Row kRows[] = {
+    {}, {}, {}, {},   // Void, Start, Resume, Fault
 #define EROS_KERNEL_OBJECT(Kind, code) \
   {&objects::Kind::valid, &objects::Kind::make, &objects::Kind::invoke, code},
 #include "core/objects.def"
 #undef EROS_KERNEL_OBJECT
 };
-static_assert(sizeof(kRows) / sizeof(kRows[0]) == kKeyKindCount - kFirstObjectKind,
-              "one row per kernel-object kind, in KeyKind order");
+static_assert(kFirstObjectKind == 4 && sizeof(kRows) / sizeof(kRows[0]) == kKeyKindCount,
+              "one row per kernel-object kind, in KeyKind order, after the four empty ones");
 
 // Callers ask is_kernel_object first.
-const Row& row(KeyKind kind) { return kRows[static_cast<int>(kind) - kFirstObjectKind]; }
+const Row& row(KeyKind kind) { return kRows[static_cast<std::size_t>(kind)]; }
 
 }  // namespace
 
-bool Kernel::valid_object(const Key& key) const {
-  return eros::is_kernel_object(key.kind) && row(key.kind).valid(*this, key);
-}
+bool Kernel::object_live(const Key& key) const { return row(key.kind).valid(*this, key); }
 
 Key Kernel::object_key(KeyKind kind, std::uint32_t object, const std::uint64_t (&w)[4]) {
   return eros::is_kernel_object(kind) ? row(kind).make(*this, object, w) : Key{};

@@ -54,8 +54,9 @@ inline constexpr std::uint32_t min(std::uint32_t a, std::uint32_t b) { return a 
 }
 
 [[gnu::always_inline]] inline Status Kernel::check_source(const Domain& me, const Message& m) const {
+  if (m.len == 0) return Status::Ok;   // the common case first: one test
   if (m.len > kMaxString) [[unlikely]] return Status::StringTooLong;
-  if (m.len != 0 && !platform_.readable(me, m.str, m.len)) [[unlikely]] return Status::SourceFault;
+  if (!platform_.readable(me, m.str, m.len)) [[unlikely]] return Status::SourceFault;
   return Status::Ok;
 }
 
@@ -125,8 +126,8 @@ inline void Kernel::deliver_status(Domain& to, const Message& m, std::uint16_t k
     if (Status s = check_source(me, m); s != Status::Ok) [[unlikely]]
       return finish(me, Op::Call, kr, key, s, m.len);
     if (key.kind != KeyKind::Start) [[unlikely]] {
-      if (key.kind == KeyKind::Number && key.object < number_count_ &&
-          m.w[0] == order::kNumberValue)
+      if (key.kind == KeyKind::Number && m.w[0] == order::kNumberValue &&
+          key.object < number_count_) [[likely]]
         return call_number(me, kr, key, m);
       return call_slow(me, kr, key, m, rcv);
     }

@@ -13,22 +13,36 @@ const Result& Kernel::finish(Event* slot, Domain& me, Op op, std::uint8_t kr, co
   return me.result;
 }
 
-// Call on anything but a start key: a coroutine call on a resume key, a kernel object,
-// or a void key.
-// `key` is a copy: a MakeStart may overwrite the register it came from.
-const Result& Kernel::call_slow(Domain& me, std::uint8_t kr, Key key, const Message& m,
+// Call on a kernel object's key (the message passed its checks in Kernel::call): the object
+// acts if the key is live, else the answer is Void. Out of line and small, so that it
+// saves few registers. Six arguments, all in registers: the key is copied here, as a
+// MakeStart may overwrite the register it came from.
+const Result& Kernel::call_object(Domain& me, std::uint8_t kr, const Key& in_register,
+                                  const Message& m, const ReceiveDesc& rcv) {
+  const Key key = in_register;
+  if (!object_live(key)) return finish(me, Op::Call, kr, key, Status::Void, m.len);
+  Event* slot = trace.next_unfilled();   // the Call is traced before what it causes
+  ObjectCall c{me, key, m, me.result, &me, rcv.r[0]};
+  me.result.status = invoke_object(c);
+  fill(slot, EventKind::Call, me, kr, key, me.result.status, m.len, 0);
+  if (me.restarted_from != kNoDomain) [[unlikely]] pass_on_restart(me);
+  if (c.yield) yield(me);
+  return me.result;
+}
+
+// Call on anything but a start key: one call site on the fast path (so that the compiler
+// does not hoist its arguments' set-up in front of the number key's test), two sibling
+// calls here.
+const Result& Kernel::call_slow(Domain& me, std::uint8_t kr, const Key& key, const Message& m,
                                 const ReceiveDesc& rcv) {
-  if (is_kernel_object(key) && valid_object(key)) {
-    // The message passed its checks (Kernel::call): the object acts.
-    Event* slot = trace.next_unfilled();   // the Call is traced before what it causes
-    ObjectCall c{me, key, m, me.result, &me, rcv.r[0]};
-    me.result.status = invoke_object(c);
-    const bool yields = c.yield;
-    fill(slot, EventKind::Call, me, kr, key, me.result.status, m.len, 0);
-    if (me.restarted_from != kNoDomain) [[unlikely]] pass_on_restart(me);
-    if (yields) yield(me);
-    return me.result;
-  }
+  if (is_kernel_object(key)) return call_object(me, kr, key, m, rcv);
+  return call_domain_key(me, kr, key, m, rcv);
+}
+
+// Call on a resume key (a coroutine call), a fault key, or a void or stale key.
+const Result& Kernel::call_domain_key(Domain& me, std::uint8_t kr, const Key& in_register,
+                                      const Message& m, const ReceiveDesc& rcv) {
+  const Key key = in_register;   // a copy, as the fast path's key is not
   if (key.kind == KeyKind::Fault) [[unlikely]] {
     if (Domain* x = resume_target(key)) return use_fault_key(me, Op::Call, kr, key, *x, m, rcv);
   }
