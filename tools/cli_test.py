@@ -46,6 +46,7 @@ def main():
         'bench/repro/eros-repro-kernel': [['--samples'], ['--samples=x'], ['--nope']],
         'bench/stream/eros-stream': [['--n', 'abc'], ['--times', '1'], ['--x']],
         'bench/micro/micro': [['--benchmark_repetitions=abc'], ['stray']],
+        'bench/micro/null-calls': [[], ['abc'], ['-1'], ['10', '--x']],
         'scenarios/eros-scenarios': [['--x']],
         'examples/figure1': [['--x']],
         'fuzz/eros-diff': [['--seed', 'abc'], ['--invocations', '-1'], ['--zzz']],
