@@ -477,6 +477,16 @@ void stopping_keeper(std::byte*, std::uint64_t param) {
   }
 }
 
+// A keeper that, told of a ud2, faults itself as param says: with no keeper of its own it
+// halts; when its keeper is the domain it keeps (a loop), its fault stalls on that domain,
+// which waits for the answer to its own. Either way both stay stopped.
+void faulting_keeper(std::byte*, std::uint64_t param) {
+  const Result r = user::wait(server_rcv());
+  expect(r.w[0] == static_cast<std::uint64_t>(FaultKind::InvalidInstruction));
+  fault(param);
+  expect(false);   // not reached: stopped
+}
+
 // int3 is a trap: its keeper resumes it after the instruction, and it goes on.
 void resumed_faulter(std::byte*, std::uint64_t) {
   expect(user::call(kServer, {.w = {0}}).w[0] == 1);
@@ -900,6 +910,25 @@ constexpr DomainSpec keeper_resume_d[] = {{null_server, 1, 0, 0}, {resuming_keep
 constexpr KeySpec keeper_resume_k[] = {{3, kServer, KeyKind::Start, 1, 0, {}},
                                        {3, kKeeperSlot, KeyKind::Start, 2, 4, {}}};
 
+// A keeper that faults (int3) with no keeper of its own: it halts, and d2, whose fault it
+// was told of, stays stopped; d4 still gets through.
+constexpr DomainSpec keeper_faults_d[] = {{null_server, 1, 0, 0}, {faulter, 2, 0, kUd2},
+                                          {faulting_keeper, 3, 0, kInt3},
+                                          {pingpong_client, 4, 0, 2}};
+constexpr KeySpec keeper_faults_k[] = {{2, kServer, KeyKind::Start, 1, 0, {}},
+                                       {4, kServer, KeyKind::Start, 1, 0, {}},
+                                       {2, kKeeperSlot, KeyKind::Start, 3, 7, {}}};
+// A keeper chain that loops back: d2's keeper is d3 and d3's is d2. d2's ud2 is told to
+// d3, whose own ud2 is then told to d2, which is Waiting for d3's answer: d3 stalls on d2
+// and neither runs again; d4 still gets through.
+constexpr DomainSpec keeper_loop_d[] = {{null_server, 1, 0, 0}, {faulter, 2, 0, kUd2},
+                                        {faulting_keeper, 3, 0, kUd2},
+                                        {pingpong_client, 4, 0, 2}};
+constexpr KeySpec keeper_loop_k[] = {{2, kServer, KeyKind::Start, 1, 0, {}},
+                                     {4, kServer, KeyKind::Start, 1, 0, {}},
+                                     {2, kKeeperSlot, KeyKind::Start, 3, 7, {}},
+                                     {3, kKeeperSlot, KeyKind::Start, 2, 8, {}}};
+
 // A kernel object as keeper (the Yield key: it would answer Ok, w0 = 0, at once and the
 // ud2 repeat for ever): the kernel halts d2 instead; d3 still gets through.
 constexpr DomainSpec yield_keeper_d[] = {{null_server, 1, 0, 0}, {faulter, 2, 0, kUd2},
@@ -1032,6 +1061,10 @@ constexpr Scenario list[] = {
              "a trap with its result in read-only code: refused, told to its keeper"),
     scenario("keeper-resume", 4, keeper_resume_d, keeper_resume_k,
              "int3 told to its keeper, which resumes the domain: it goes on"),
+    scenario("keeper-faults", 5, keeper_faults_d, keeper_faults_k,
+             "a keeper faults with no keeper of its own: it halts, the domain stays stopped"),
+    scenario("keeper-loop", 5, keeper_loop_d, keeper_loop_k,
+             "keepers that keep each other: the second fault stalls, both stay stopped"),
     scenario("demand-paging", 3, demand_d, demand_k,
              "first writes to 3 fresh pages: fault, keeper, page-mapping object, resume; "
              "a write to page 0: refused, halted"),
