@@ -33,7 +33,7 @@ uflags="$uvflags -mgeneral-regs-only"
 compile() {   # compile FLAGS SRC OBJ: only when the object is older than the source or headers
   obj=$3
   if [ ! -f "$obj" ] || [ -n "$(find "$2" "$top/core" "$top/ipc" "$top/capabilities" "$top/copy" \
-        "$top/user" "$arch" "$top/scenarios" -newer "$obj" -name '*.[hc]pp' -print -quit)" ]; then
+        "$top/user" "$arch" "$top/scenarios" "$top/baremetal" -newer "$obj" -name '*.[hc]pp' -print -quit)" ]; then
     $cxx $1 -c "$2" -o "$obj"
   fi
 }
@@ -59,7 +59,8 @@ printf '\t.section .user_blob, "a"\n\t.incbin "%s"\n\t.section .note.GNU-stack, 
 objs=""
 for src in $(cat "$top/core/sources.list") copy/common.cpp copy/x86_64.cpp \
            arch/x86_64/platform.cpp arch/x86_64/machine.cpp arch/x86_64/main.cpp \
-           arch/x86_64/pager.cpp arch/x86_64/vcopy.cpp arch/x86_64/libc.cpp arch/x86_64/loader.cpp arch/x86_64/console.cpp; do
+           arch/x86_64/pager.cpp arch/x86_64/vcopy.cpp arch/x86_64/libc.cpp arch/x86_64/loader.cpp arch/x86_64/console.cpp \
+           baremetal/cmdline.cpp; do
   obj="$out/obj/k_$(echo "$src" | tr / _ | sed 's/\.cpp$/.o/')"
   case $src in
     copy/*|arch/x86_64/vcopy.cpp) flags=$kvflags ;;

@@ -8,6 +8,7 @@
 #include "arch/x86_64/console.hpp"
 #include "arch/x86_64/loader.hpp"
 #include "arch/x86_64/user/blob.hpp"
+#include "baremetal/cmdline.hpp"
 #include "scenarios/setup.hpp"
 
 extern "C" {
@@ -65,49 +66,6 @@ void read_cmdline(std::uint64_t magic, std::uint64_t info) {
   if (from != nullptr)
     for (; i + 1 < sizeof cmdline && from[i] != 0; ++i) cmdline[i] = from[i];
   cmdline[i] = 0;
-}
-
-// The value of `key=` on the command line (up to the next space), or null; `key` alone
-// (a flag) gives "".
-const char* option(const char* key, std::uint32_t& len) {
-  for (const char* p = cmdline; *p != 0;) {
-    while (*p == ' ') ++p;
-    const char* word = p;
-    while (*p != 0 && *p != ' ') ++p;
-    std::uint32_t k = 0;
-    while (key[k] != 0 && word + k < p && word[k] == key[k]) ++k;
-    if (key[k] != 0) continue;
-    if (word + k == p) {
-      len = 0;
-      return word + k;
-    }
-    if (word[k] == '=') {
-      len = static_cast<std::uint32_t>(p - (word + k + 1));
-      return word + k + 1;
-    }
-  }
-  return nullptr;
-}
-
-// Whether `name` begins with one of the comma-separated prefixes in list[0, len).
-bool matches(const char* name, const char* list, std::uint32_t len) {
-  for (std::uint32_t i = 0; i < len;) {
-    std::uint32_t j = i;
-    while (j < len && list[j] != ',') ++j;
-    std::uint32_t k = 0;
-    while (i + k < j && name[k] == list[i + k]) ++k;
-    if (i + k == j && j > i) return true;
-    i = j + 1;
-  }
-  return false;
-}
-
-bool selected(const char* name) {
-  std::uint32_t len = 0;
-  const char* only = option("only", len);
-  if (only != nullptr && len != 0 && !matches(name, only, len)) return false;
-  const char* skip = option("skip", len);
-  return skip == nullptr || len == 0 || !matches(name, skip, len);
 }
 
 void map_user_image(std::uint64_t root) {
@@ -344,7 +302,7 @@ extern "C" [[noreturn]] void eros_kmain() {
   put(" KB\n");
   std::uint32_t len = 0;
   std::uint64_t h0 = X86Platform::cycles();
-  quick = option("quick", len) != nullptr;
+  quick = baremetal::option(cmdline, "quick", len) != nullptr;
   harness += X86Platform::cycles() - h0;
 
   const auto& blob = *reinterpret_cast<const BlobHeader*>(__user_blob_start);
@@ -360,7 +318,7 @@ extern "C" [[noreturn]] void eros_kmain() {
     s.name = from_user<char>(s.name);
     s.what = from_user<char>(s.what);
     h0 = X86Platform::cycles();
-    const bool chosen = selected(s.name);
+    const bool chosen = baremetal::selected(cmdline, s.name);
     if (first) harness += X86Platform::cycles() - h0;
     if (!chosen) continue;
     frames_reset(mark);
