@@ -1,5 +1,5 @@
 #!/bin/sh
-# Builds the kernel core (core/ capabilities/ ipc/ copy/) freestanding for one architecture,
+# Builds the kernel core (core/ capabilities/ ipc/ copy/, and baremetal/) freestanding for one architecture,
 # links it into one relocatable object, and fails if that object needs anything but the
 # platform's own functions and state (eros::X86Platform::, eros::x86::, eros_* from its
 # assembly; the same for arm64) and the compiler's mem* helpers: no C++ runtime, no libc.

@@ -9,6 +9,7 @@
 #include "arch/x86_64/loader.hpp"
 #include "arch/x86_64/user/blob.hpp"
 #include "baremetal/cmdline.hpp"
+#include "baremetal/report.hpp"
 #include "scenarios/setup.hpp"
 
 extern "C" {
@@ -125,126 +126,13 @@ bool setup(const scenarios::Scenario& s, const BlobHeader& blob) {
   return true;
 }
 
-void sort(std::uint64_t* a, std::uint64_t n) {   // shell sort: no library
-  for (std::uint64_t gap = n / 2; gap > 0; gap /= 2)
-    for (std::uint64_t i = gap; i < n; ++i)
-      for (std::uint64_t j = i; j >= gap && a[j - gap] > a[j]; j -= gap) {
-        const std::uint64_t t = a[j];
-        a[j] = a[j - gap];
-        a[j - gap] = t;
-      }
-}
-
-std::uint64_t samples[4096];
-
-struct Stats {
-  std::uint64_t min, median, p95;
-};
-Stats stats(const std::uint64_t* from, std::uint64_t n) {
-  for (std::uint64_t i = 0; i < n; ++i) samples[i] = from[i];
-  sort(samples, n);
-  return Stats{samples[0], samples[n / 2], samples[(n * 95) / 100]};
-}
-
-void put_stats(const Stats& st) {
-  put(" median ");
-  put_dec(st.median);
-  put(" p95 ");
-  put_dec(st.p95);
-  put(" min ");
-  put_dec(st.min);
-  put(" ticks");
-}
-
-// Named series (scenarios.hpp, kSeriesMagic): a line for each,
-//   "  series NAME bytes B median M p95 P min m ticks, timer pair T, net N (n samples)".
-void report_series(const scenarios::Scenario& s, const std::uint64_t* w, std::uint64_t words) {
-  put("bench ");
-  put(s.name);
-  put(": ");
-  put(s.what);
-  put('\n');
-  std::uint64_t timer = 0;
-  for (int round = 0; round < 2; ++round) {   // the timer pair first, then every series
-    std::uint64_t at = 2;
-    for (std::uint64_t k = 0; k < w[1] && at + 3 <= words; ++k) {
-      const std::uint64_t n = w[at + 2];
-      if (n == 0 || n > 4096 || at + 3 + n > words) {
-        put("  series: malformed\n");
-        return;
-      }
-      char name[9] = {};
-      for (int c = 0; c < 8; ++c) name[c] = static_cast<char>(w[at] >> (8 * c));
-      const Stats st = stats(w + at + 3, n);
-      const bool is_timer = name[0] == 't' && name[1] == 'i' && name[5] == 0;   // "timer"
-      if (round == 0 && is_timer) timer = st.median;
-      if (round == 1) {
-        put("  series ");
-        put(name);
-        put(" bytes ");
-        put_dec(w[at + 1]);
-        put_stats(st);
-        put(", timer pair ");
-        put_dec(timer);
-        put(", net ");
-        put_dec(st.median > timer ? st.median - timer : 0);
-        put(" (");
-        put_dec(n);
-        put(" samples)\n");
-      }
-      at += 3 + n;
-    }
-  }
-}
+void put_char(char c) { put(c); }
 
 void report_bench(const scenarios::Scenario& s) {
-  if (s.report == 0 || s.report > kMaxDomains || data_phys[s.report] == 0) {
-    put("bench ");
-    put(s.name);
-    put(": no data\n");
-    return;
-  }
-  const auto* w = phys_to_virt<const std::uint64_t>(data_phys[s.report]);
-  if (w[0] == scenarios::kSeriesMagic) {
-    report_series(s, w, data_words[s.report]);
-    return;
-  }
-  const std::uint64_t n = w[0];
-  if (n == 0 || n > 2000) {
-    put("bench ");
-    put(s.name);
-    put(": no samples\n");
-    return;
-  }
-  const Stats rt = stats(w + 1, n);
-  const Stats timer = stats(w + 1 + n, n);
-  const std::uint64_t net = rt.median - timer.median;
-  const bool first_write = s.name[0] == 'b' && s.name[6] == 'f';   // bench-first-write
-  const bool number = s.name[0] == 'b' && s.name[6] == 'n';        // bench-number: a system call
-  put("bench ");
-  put(s.name);
-  put(": ");
-  put(s.what);
-  put(first_write ? "\n  first write median " : "\n  round trip median ");
-  put_dec(rt.median);
-  put(" p95 ");
-  put_dec(rt.p95);
-  put(" min ");
-  put_dec(rt.min);
-  put(" ticks, timer pair ");
-  put_dec(timer.median);
-  put(first_write ? ", net " : ", round trip net ");
-  put_dec(net);
-  if (number) {
-    put(", system call (net) ");
-    put_dec(net);
-  } else if (!first_write) {
-    put(", one-way (net/2) ");
-    put_dec(net / 2);
-  }
-  put(" (");
-  put_dec(n);
-  put(" samples after warm-up; trace off)\n");
+  const bool has_data = s.report != 0 && s.report <= kMaxDomains && data_phys[s.report] != 0;
+  baremetal::report_bench(&put_char, s.name, s.what,
+                          has_data ? phys_to_virt<const std::uint64_t>(data_phys[s.report]) : nullptr,
+                          has_data ? data_words[s.report] : 0, scenarios::kSeriesMagic);
 }
 
 void print_cpu() {
