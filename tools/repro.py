@@ -828,10 +828,10 @@ def last_level_cache_bytes():
 
 def kernel_exit_codes():
     """QEMU's exit status for each of the kernel's exit codes, {status: name}, read from
-    arch/x86_64/exit_code.hpp (where they are defined, once): status = (code << 1) | 1."""
+    baremetal/exit_code.hpp (where they are defined, once): status = (code << 1) | 1."""
     import re
     path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-                        'arch', 'x86_64', 'exit_code.hpp')
+                        'baremetal', 'exit_code.hpp')
     with open(path) as f:
         return {(int(code, 16) << 1) | 1: name
                 for name, code in re.findall(r'^\s*(\w+) = 0x([0-9a-fA-F]+),', f.read(), re.M)}

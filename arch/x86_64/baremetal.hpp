@@ -4,7 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "arch/x86_64/exit_code.hpp"
+#include "baremetal/exit_code.hpp"
 #include "core/kernel.hpp"
 
 namespace eros::x86 {
@@ -70,7 +70,8 @@ void put_hex(std::uint64_t v);
 // The event in exactly sim::to_text's form (sim/system.cpp), without the newline.
 void put_event(const Event& e);
 // Ends QEMU through isa-debug-exit (port 0xf4): QEMU's status is (code << 1) | 1
-// (exit_code.hpp). On a PC the write does nothing and the CPU halts.
+// (baremetal/exit_code.hpp). On a PC the write does nothing and the CPU halts.
+using baremetal::ExitCode;
 [[noreturn]] void exit_qemu(ExitCode code);
 
 // ---- memory ---------------------------------------------------------------------------

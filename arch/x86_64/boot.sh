@@ -8,12 +8,12 @@
 # benchmark lines are exact instruction counts (/dev/kvm on these machines is PVM, a
 # software hypervisor: KVM only with EROS_ACCEL=kvm where the CPU has vmx or svm).
 # The kernel ends QEMU through isa-debug-exit; writing v makes QEMU exit (v << 1) | 1. The
-# codes (arch/x86_64/exit_code.hpp) are chosen so that no status of QEMU's own (1 when it
+# codes (baremetal/exit_code.hpp) are chosen so that no status of QEMU's own (1 when it
 # fails by itself, an unknown -cpu say; 0 when the guest resets) looks like one:
 #   kernel 0x10 Success       QEMU 33  ->  exit 0
 #   kernel 0x11 NotAllRan     QEMU 35  ->  exit 11 (a scenario did not fit the kernel's tables)
 #   kernel 0x12 Panic         QEMU 37  ->  exit 12 (a fault in the kernel)
-#   kernel 0x13 NoMultiboot   QEMU 39  ->  exit 13
+#   kernel 0x13 NoBootInfo    QEMU 39  ->  exit 13 (not started by a Multiboot loader)
 #   any other QEMU status              ->  exit 3, "boot: QEMU failed with status N"
 #   timeout (EROS_BOOT_TIMEOUT, 120 s) ->  exit 124
 # and 1 when the image or the firmware is missing, 127 when QEMU is not installed.
@@ -62,7 +62,7 @@ case $status in
   33) echo "boot: the kernel exited with Success" >&2; exit 0 ;;
   35) echo "boot: the kernel exited with NotAllRan (some scenario did not run)" >&2; exit 11 ;;
   37) echo "boot: the kernel exited with Panic" >&2; exit 12 ;;
-  39) echo "boot: the kernel exited with NoMultiboot" >&2; exit 13 ;;
+  39) echo "boot: the kernel exited with NoBootInfo (not started by a Multiboot loader)" >&2; exit 13 ;;
   124) echo "boot: timed out" >&2; exit 124 ;;
   # 1 is QEMU's own failure; 0 a reset under -no-reboot (a triple fault): never success.
   *) echo "boot: QEMU failed with status $status (not a kernel exit code)" >&2; exit 3 ;;

@@ -1,6 +1,6 @@
 // The bare-metal kernel's start: bring the machine up, then run every scenario of
 // scenarios/ with its ring-3 programs, print each trace in sim::to_text form, run the
-// benchmarks, and leave QEMU through isa-debug-exit (exit_code.hpp: Success when every
+// benchmarks, and leave QEMU through isa-debug-exit (baremetal/exit_code.hpp: Success when every
 // scenario ran).
 #include <new>
 
@@ -167,7 +167,7 @@ extern "C" [[noreturn]] void eros_kmain() {
                                        kernel_virt_to_phys(__bss_end));
   if (boot.multiboot == 0) {
     put("not started by a Multiboot loader\n");
-    exit_qemu(ExitCode::NoMultiboot);
+    exit_qemu(ExitCode::NoBootInfo);
   }
   // The command line's reading and the scenario selection are the test harness's, not the
   // boot's: their ticks are taken out of the boot figure.
