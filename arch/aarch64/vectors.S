@@ -1,0 +1,110 @@
+// The exception vector table and the one entry/exit path: every exception saves the whole
+// interrupted state in a Frame (frame_layout.h) on SP_EL1 and calls traps.cpp with it;
+// the way out restores that frame and erets. From EL0, SP_EL1 is the top of the running
+// domain's kernel stack, so its frame is always in the same place.
+#include "arch/aarch64/frame_layout.h"
+
+// The first two registers are saved in the vector slot itself, so that x1 can say which
+// slot it was; the rest is common.
+.macro VENTRY target, kind
+        .balign 0x80
+        sub     sp, sp, #FRAME_BYTES
+        stp     x0, x1, [sp]
+        mov     x1, #\kind
+        b       \target
+.endm
+
+        .text
+        .balign 2048
+        .global eros_vectors
+eros_vectors:
+        VENTRY  unexpected, 0           // current EL, SP_EL0: the kernel never uses SP_EL0
+        VENTRY  unexpected, 1
+        VENTRY  unexpected, 2
+        VENTRY  unexpected, 3
+        VENTRY  el1_sync, 4             // current EL, SP_EL1: a fault in the kernel
+        VENTRY  el1_irq, 5              // an interrupt while the kernel waits
+        VENTRY  unexpected, 6           // FIQ
+        VENTRY  unexpected, 7           // SError
+        VENTRY  el0_sync, 8             // EL0, AArch64: svc, aborts, undefined, FP
+        VENTRY  el0_irq, 9
+        VENTRY  unexpected, 10
+        VENTRY  unexpected, 11
+        VENTRY  unexpected, 12          // EL0, AArch32: never (EL0 is AArch64 only)
+        VENTRY  unexpected, 13
+        VENTRY  unexpected, 14
+        VENTRY  unexpected, 15
+
+.macro SAVE_REST
+        stp     x2, x3, [sp, #16 * 1]
+        stp     x4, x5, [sp, #16 * 2]
+        stp     x6, x7, [sp, #16 * 3]
+        stp     x8, x9, [sp, #16 * 4]
+        stp     x10, x11, [sp, #16 * 5]
+        stp     x12, x13, [sp, #16 * 6]
+        stp     x14, x15, [sp, #16 * 7]
+        stp     x16, x17, [sp, #16 * 8]
+        stp     x18, x19, [sp, #16 * 9]
+        stp     x20, x21, [sp, #16 * 10]
+        stp     x22, x23, [sp, #16 * 11]
+        stp     x24, x25, [sp, #16 * 12]
+        stp     x26, x27, [sp, #16 * 13]
+        stp     x28, x29, [sp, #16 * 14]
+        mrs     x21, sp_el0
+        stp     x30, x21, [sp, #FRAME_SP - 8]
+        mrs     x22, elr_el1
+        mrs     x23, spsr_el1
+        stp     x22, x23, [sp, #FRAME_ELR]
+        mrs     x24, esr_el1
+        mrs     x25, far_el1
+        stp     x24, x25, [sp, #FRAME_ESR]
+        mov     x0, sp
+.endm
+
+el0_sync:
+        SAVE_REST
+        bl      eros_el0_sync
+        b       eros_enter_user
+el0_irq:
+        SAVE_REST
+        mov     x1, #1
+        bl      eros_irq
+        b       eros_enter_user
+el1_irq:
+        SAVE_REST
+        mov     x1, #0
+        bl      eros_irq
+        b       eros_enter_user
+el1_sync:
+        SAVE_REST
+        bl      eros_el1_sync           // never returns
+unexpected:
+        SAVE_REST
+        bl      eros_unexpected         // never returns
+
+// Leaves through the frame at sp: the first entry of a domain (prepared by the kernel)
+// and the return of every exception.
+        .global eros_enter_user
+eros_enter_user:
+        ldp     x22, x23, [sp, #FRAME_ELR]
+        msr     elr_el1, x22
+        msr     spsr_el1, x23
+        ldp     x30, x21, [sp, #FRAME_SP - 8]
+        msr     sp_el0, x21
+        ldp     x0, x1, [sp, #16 * 0]
+        ldp     x2, x3, [sp, #16 * 1]
+        ldp     x4, x5, [sp, #16 * 2]
+        ldp     x6, x7, [sp, #16 * 3]
+        ldp     x8, x9, [sp, #16 * 4]
+        ldp     x10, x11, [sp, #16 * 5]
+        ldp     x12, x13, [sp, #16 * 6]
+        ldp     x14, x15, [sp, #16 * 7]
+        ldp     x16, x17, [sp, #16 * 8]
+        ldp     x18, x19, [sp, #16 * 9]
+        ldp     x20, x21, [sp, #16 * 10]
+        ldp     x22, x23, [sp, #16 * 11]
+        ldp     x24, x25, [sp, #16 * 12]
+        ldp     x26, x27, [sp, #16 * 13]
+        ldp     x28, x29, [sp, #16 * 14]
+        add     sp, sp, #FRAME_BYTES
+        eret
