@@ -9,12 +9,40 @@
 //                                        --bench; --quick as the kernel's command line
 #include <cstdio>
 #include <cstring>
+#include <vector>
 
+#include "scenarios/load.hpp"
 #include "scenarios/scenarios.hpp"
-#include "scenarios/setup.hpp"
 #include "sim/system.hpp"
 
 using namespace eros;
+
+namespace {
+
+// The hosted host of scenarios/load.hpp: a space is System::new_space, a domain a fiber
+// whose data area is System::alloc'd in its space.
+struct Host {
+  sim::System& sys;
+  std::vector<std::byte*> data{nullptr};   // by DomainId
+
+  Kernel& kernel() { return sys.kernel(); }
+  bool new_space(std::uint32_t index) { return index == 0 || sys.new_space() == index; }
+  DomainId spawn(const scenarios::DomainSpec& spec, std::uint64_t param) {
+    std::byte* area = spec.data_pages == 0
+                          ? nullptr
+                          : sys.alloc(spec.space, spec.data_pages * scenarios::kPageBytes).data();
+    if (area != nullptr && spec.ro_pages != 0)
+      sys.map(spec.space, area + (spec.data_pages - spec.ro_pages) * scenarios::kPageBytes,
+              spec.ro_pages * scenarios::kPageBytes, sim::kRead);
+    const DomainId id = sys.spawn([program = spec.program, area, param] { program(area, param); },
+                                  spec.space);
+    if (data.size() <= id) data.resize(id + 1, nullptr);
+    data[id] = area;
+    return id;
+  }
+};
+
+}  // namespace
 
 int main(int argc, char** argv) {
   const bool bench = argc > 1 && std::strcmp(argv[1], "--bench") == 0;
@@ -29,26 +57,12 @@ int main(int argc, char** argv) {
     const scenarios::Scenario& s = reg.list[i];
     if ((s.benchmark && !bench) || s.hardware_only) continue;
     sim::System sys;
-    for (std::uint32_t sp = 1; sp < s.spaces; ++sp) sys.new_space();
-    std::byte* report = nullptr;
-    for (std::uint32_t d = 0; d < s.domain_count; ++d) {
-      const scenarios::DomainSpec& spec = s.domains[d];
-      std::byte* data = spec.data_pages == 0
-                            ? nullptr
-                            : sys.alloc(spec.space, spec.data_pages * scenarios::kPageBytes).data();
-      if (data != nullptr && spec.ro_pages != 0)
-        sys.map(spec.space, data + (spec.data_pages - spec.ro_pages) * scenarios::kPageBytes,
-                spec.ro_pages * scenarios::kPageBytes, sim::kRead);
-      const std::uint64_t param = spec.param | (s.benchmark && quick ? scenarios::kQuickParam : 0);
-      DomainId id = sys.spawn([program = spec.program, data, param] {
-        program(data, param);
-      }, spec.space);
-      if (id == s.report) report = data;
+    Host host{sys};
+    if (!scenarios::load(s, quick, host)) {
+      std::fprintf(stderr, "eros-scenarios: scenario %s does not fit sim::System\n", s.name);
+      return 1;
     }
-    for (std::uint32_t k = 0; k < s.key_count; ++k) {
-      const scenarios::KeySpec& ks = s.keys[k];
-      scenarios::give_key(sys.kernel(), ks);
-    }
+    std::byte* report = s.report < host.data.size() ? host.data[s.report] : nullptr;
     sys.run();
     if (!s.benchmark) {
       std::printf("=== scenario %s\n%s=== end %s\n", s.name, sys.trace_text().c_str(), s.name);

@@ -27,6 +27,14 @@ class Arm64Platform {
     return v;
   }
   [[noreturn]] static void panic(const char* why) noexcept;
+
+  // For baremetal/frames.hpp: where all RAM is mapped (the kernel will choose), and a 4 KB
+  // page cleared.
+  static const std::uint64_t kDirectMap;
+  static void zero_page(void* page) noexcept {
+    auto* p = static_cast<std::uint64_t*>(page);
+    for (int i = 0; i < 512; i += 2) asm volatile("stp xzr, xzr, [%0]" : : "r"(p + i) : "memory");
+  }
 };
 
 using Platform = Arm64Platform;

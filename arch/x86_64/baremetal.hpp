@@ -5,24 +5,22 @@
 #include <cstdint>
 
 #include "baremetal/exit_code.hpp"
+#include "baremetal/frames.hpp"
+#include "baremetal/layout.hpp"
+#include "baremetal/machine.hpp"
 #include "core/kernel.hpp"
 
 namespace eros::x86 {
 
 // ---- layout --------------------------------------------------------------------------
 inline constexpr std::uint64_t kKernelVma = 0xFFFFFFFF80000000;   // kernel.ld
-inline constexpr std::uint64_t kDirectMap = 0xFFFF800000000000;   // all RAM, first 1 GB
+inline constexpr std::uint64_t kDirectMap = X86Platform::kDirectMap;   // all RAM, first 1 GB
 inline constexpr std::uint64_t kDirectMapBytes = 1ull << 30;
 inline constexpr std::uint64_t kUserTop = 0x0000800000000000;     // first non-canonical
-inline constexpr std::uint64_t kUserDataBase = 0x10000000;         // + id * kUserDataStride
-inline constexpr std::uint64_t kUserDataStride = 0x1000000;
-inline constexpr std::uint64_t kUserStackTop = 0x00007FFF00000000; // - id * kUserStackStride
-inline constexpr std::uint64_t kUserStackStride = 0x100000;
-inline constexpr std::uint64_t kUserStackPages = 4;
-inline constexpr std::uint64_t kPage = 4096;
-
-inline constexpr std::uint32_t kMaxDomains = 16;
-inline constexpr std::uint32_t kMaxSpaces = 16;
+// The user layout and the table sizes, the same on every machine (baremetal/layout.hpp).
+using baremetal::kMaxDomains;
+using baremetal::kMaxSpaces;
+using baremetal::kPage;
 inline constexpr std::size_t kKernelStackBytes = 16384;
 
 // Page-table entry bits.
@@ -75,11 +73,9 @@ using baremetal::ExitCode;
 [[noreturn]] void exit_qemu(ExitCode code);
 
 // ---- memory ---------------------------------------------------------------------------
-void frames_init(std::uint64_t first_free, std::uint64_t end);
-std::uint64_t frames_mark();
-void frames_reset(std::uint64_t mark);
-std::uint64_t alloc_frame();                      // zeroed; panics when out of memory
-std::uint64_t frames_left();
+// Frames: baremetal/frames.hpp, over the direct map.
+using baremetal::alloc_frame;
+using baremetal::frames_left;
 std::uint64_t kernel_root();                      // the kernel's own PML4 (physical)
 std::uint64_t new_space_root();                   // a PML4 sharing the kernel half
 // Drops every TLB entry, of every PCID, global ones too (a new scenario reuses the frames
@@ -119,7 +115,7 @@ void cpu_init();                  // GDT, TSS, IDT, syscall MSRs, SSE, page glob
 // ---- domains on this machine ------------------------------------------------------------
 inline constexpr Context* contexts = X86Platform::contexts;   // kMaxDomains + 1 of them
 extern std::uint64_t space_roots[kMaxSpaces];
-extern Kernel* kernel asm("eros_kernel");
+using baremetal::kernel;   // baremetal/machine.hpp
 // current_domain, current_context, current_id(): platform_impl.hpp
 extern std::uint64_t scheduler_rsp;
 

@@ -60,7 +60,9 @@ objs=""
 for src in $(cat "$top/core/sources.list") copy/common.cpp copy/x86_64.cpp \
            arch/x86_64/platform.cpp arch/x86_64/machine.cpp arch/x86_64/main.cpp \
            arch/x86_64/pager.cpp arch/x86_64/vcopy.cpp arch/x86_64/libc.cpp arch/x86_64/loader.cpp arch/x86_64/console.cpp \
-           baremetal/cmdline.cpp baremetal/print.cpp baremetal/report.cpp; do
+           arch/x86_64/layer.cpp \
+           baremetal/cmdline.cpp baremetal/print.cpp baremetal/report.cpp baremetal/frames.cpp \
+           baremetal/runner.cpp; do
   obj="$out/obj/k_$(echo "$src" | tr / _ | sed 's/\.cpp$/.o/')"
   case $src in
     copy/*|arch/x86_64/vcopy.cpp) flags=$kvflags ;;

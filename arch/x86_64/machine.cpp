@@ -77,29 +77,7 @@ void exit_qemu(ExitCode code) {
   for (;;) asm volatile("cli; hlt");
 }
 
-// ---- frames and page tables --------------------------------------------------------------
-namespace {
-std::uint64_t next_frame = 0, frames_end = 0;
-}
-
-void frames_init(std::uint64_t first_free, std::uint64_t end) {
-  next_frame = (first_free + kPage - 1) & ~(kPage - 1);
-  frames_end = end < kDirectMapBytes ? end : kDirectMapBytes;
-}
-std::uint64_t frames_mark() { return next_frame; }
-std::uint64_t frames_left() { return (frames_end - next_frame) / kPage; }
-void frames_reset(std::uint64_t mark) { next_frame = mark; }
-
-std::uint64_t alloc_frame() {
-  if (next_frame + kPage > frames_end) X86Platform::panic("out of physical memory");
-  std::uint64_t pa = next_frame;
-  next_frame += kPage;
-  void* p = phys_to_virt(pa);
-  std::uint64_t n = 512;
-  asm volatile("rep stosq" : "+D"(p), "+c"(n) : "a"(0) : "memory");
-  return pa;
-}
-
+// ---- page tables (frames: baremetal/frames.cpp) ---------------------------------------------
 std::uint64_t kernel_root() { return kernel_virt_to_phys(boot_pml4); }
 
 std::uint64_t new_space_root() {

@@ -2,7 +2,7 @@
 // its own kernel stack: switch_to is a kernel-stack switch plus a CR3 load when the space
 // changes; the probes walk the domain's real page tables.
 #include "arch/x86_64/baremetal.hpp"
-#include "arch/x86_64/user/blob.hpp"
+#include "baremetal/blob.hpp"
 #include "scenarios/scenarios.hpp"
 
 namespace eros {
@@ -12,7 +12,6 @@ static_assert(PlatformInterface<X86Platform>);
 namespace x86 {
 
 std::uint64_t space_roots[kMaxSpaces];
-Kernel* kernel = nullptr;
 Domain* current_domain = nullptr;
 Context* current_context = nullptr;
 std::uint64_t scheduler_rsp = 0;
@@ -512,7 +511,7 @@ extern "C" void eros_syscall_irregular(std::uint64_t op, const std::uint64_t* ke
   using namespace eros;
   Kernel& k = *x86::kernel;
   Domain& me = k.domain(x86::current_id());
-  if (op == x86::kTrapHalt) k.halt(me);   // the program returned (arch/x86_64/user/runtime.cpp)
+  if (op == baremetal::kTrapHalt) k.halt(me);   // the program returned (arch/x86_64/user/runtime.cpp)
   const std::uint64_t um = kept[1], ur = kept[2], ures = kept[3];
   x86::put("fault: d");
   x86::put_dec(me.id);

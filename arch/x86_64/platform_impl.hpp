@@ -45,6 +45,15 @@ class X86Platform {
   }
   [[noreturn]] static void panic(const char* why) noexcept;
 
+  // For the machine-independent bare-metal layer (baremetal/frames.hpp), inline because a
+  // first write through the keeper clears a frame: where all RAM is mapped (its first GB),
+  // and a 4 KB page cleared.
+  static constexpr std::uint64_t kDirectMap = 0xFFFF800000000000;
+  static void zero_page(void* page) noexcept {
+    std::uint64_t n = 512;
+    asm volatile("rep stosq" : "+D"(page), "+c"(n) : "a"(0) : "memory");
+  }
+
   // Each domain's machine context, by id (x86::contexts in the rest of arch/x86_64/).
   static x86::Context contexts[];
   // Make `to` the running domain's context (stack for traps, CR3, vector state), before the

@@ -4,7 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "arch/x86_64/user/blob.hpp"
+#include "baremetal/blob.hpp"
 #include "eros/user.hpp"
 #include "scenarios/scenarios.hpp"
 
@@ -15,12 +15,12 @@ extern "C" {
 [[noreturn]] void eros_user_start(eros::scenarios::Program program, std::byte* data,
                                   std::uint64_t param) {
   program(data, param);
-  std::uint64_t rax = eros::x86::kTrapHalt;
+  std::uint64_t rax = eros::baremetal::kTrapHalt;
   asm volatile("syscall" : "+a"(rax) : : "rcx", "r11", "memory");
   for (;;) asm volatile("pause");
 }
 
-[[gnu::section(".blob_header"), gnu::used]] const eros::x86::BlobHeader eros_blob_header = {
-    eros::x86::kBlobMagic, &eros::scenarios::registry, &eros_user_start};
+[[gnu::section(".blob_header"), gnu::used]] const eros::baremetal::BlobHeader eros_blob_header = {
+    eros::baremetal::kBlobMagic, &eros::scenarios::registry, &eros_user_start};
 
 }  // extern "C"
