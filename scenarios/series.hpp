@@ -11,6 +11,10 @@ namespace eros::scenarios {
 inline std::uint64_t bench_ticks() {
 #if defined(__x86_64__)
   return __builtin_ia32_rdtsc();
+#elif defined(__aarch64__) && defined(EROS_BAREMETAL)
+  std::uint64_t v;   // the cycle counter (arch/aarch64/pmu.hpp opens it to EL0): under QEMU's
+  asm volatile("mrs %0, pmccntr_el0" : "=r"(v));   // icount one per instruction, as x86's TSC
+  return v;
 #elif defined(__aarch64__)
   std::uint64_t v;
   asm volatile("isb; mrs %0, cntvct_el0" : "=r"(v));

@@ -15,8 +15,10 @@
 #define MAIR_VALUE    0x4404FF             // 0: Normal WB, 1: Device nGnRE, 2: Normal NC
 #define KERNEL_L3     8                    // page tables for the image: 8 x 2 MB
 #define SCTLR_RES1    0x30D00800           // RES1 in ARMv8.0 (EIS, EOS, SPAN, ...: benign later)
-// M, C, SA, SA0, I, DZE, UCT, nTWI, nTWE with the RES1 bits; no alignment checks, no WXN.
-#define SCTLR_ON      (SCTLR_RES1 | 0x5D01D)
+// M, C, SA, SA0, I, DZE, UCT with the RES1 bits; no alignment checks, no WXN. Clear: UMA
+// (EL0 may not mask interrupts), nTWI/nTWE (EL0's WFI/WFE trap), UCI (EL0's cache
+// maintenance traps): privileged instructions at EL0 are faults (arch/aarch64/trap.cpp).
+#define SCTLR_ON      (SCTLR_RES1 | 0xD01D)
 
         .section .text.head, "ax"
         .global _start

@@ -6,6 +6,8 @@
 
 #include "arch/aarch64/frame_layout.h"
 #include "baremetal/exit_code.hpp"
+#include "baremetal/frames.hpp"
+#include "platform_impl.hpp"
 
 namespace eros::arm64 {
 
@@ -16,6 +18,7 @@ inline constexpr std::uint64_t kDirectMap = 0xFFFF000000000000;   // + PA: RAM (
 inline constexpr std::uint64_t kDeviceMap = 0xFFFF800000000000;   // + PA: devices, nGnRE
 inline constexpr std::uint64_t kUserTop = 0x0001000000000000;     // TTBR0: T0SZ = 16
 inline constexpr std::uint64_t kPage = 4096;
+static_assert(kDirectMap == Platform::kDirectMap);
 
 template <class T = void>
 inline T* phys_to_virt(std::uint64_t pa) {
@@ -61,6 +64,10 @@ struct DeviceTree {
 // Reads the tree at `dtb` (its kernel virtual address); false when it is not one.
 bool read_device_tree(const void* dtb, DeviceTree& out);
 
+// Everything above, from the loader's x0 (the tree), the load address and the entry EL
+// (bringup.cpp); ends the machine with NoBootInfo without a usable tree.
+const DeviceTree& bring_up(std::uint64_t dtb_pa, std::uint64_t load_pa, std::uint64_t entry_el);
+
 // ---- console (console.cpp) -----------------------------------------------------------------
 void console_init(std::uint64_t pl011_pa);   // nothing printed before this
 void put_char(char c);   // a baremetal::PutChar: print(put_char, "...", ...)
@@ -77,11 +84,10 @@ bool exit_in_progress();
 [[noreturn]] void exit_trapped();
 
 // ---- frames and page tables (paging.cpp) ------------------------------------------------------
-void frames_init(std::uint64_t first_free, std::uint64_t end);
-std::uint64_t frames_mark();
-void frames_reset(std::uint64_t mark);
-std::uint64_t frames_left();
-std::uint64_t alloc_frame();   // zeroed; panics when out of memory
+// Frames: baremetal/frames.hpp (one bump allocator over the RAM after the image).
+using baremetal::alloc_frame;
+using baremetal::frames_init;
+using baremetal::frames_left;
 // The direct map rebuilt from the tree's RAM ranges (2 MB blocks, Normal write-back), in
 // place of boot.S's 1 GB blocks; the empty TTBR0 loaded.
 void paging_init(const DeviceTree& dt);
@@ -106,6 +112,7 @@ inline void load_space(std::uint64_t root, std::uint16_t asid) {
   isb();
 }
 void tlb_flush_all();
+void load_empty_space();   // TTBR0 with no user mapping (the kernel between scenarios)
 
 // ---- interrupts (gic.cpp, timer.cpp) ------------------------------------------------------------
 void gic_init(const DeviceTree& dt);

@@ -1,4 +1,4 @@
-// Physical frames and page tables (4 KB granule, four levels, 48-bit VAs): the kernel's
+// Page tables (4 KB granule, four levels, 48-bit VAs): the kernel's
 // direct map of RAM and its device window in TTBR1, each space's own tables in TTBR0 with
 // its ASID, and the walks the platform's probes make.
 #include "arch/aarch64/machine.hpp"
@@ -23,7 +23,6 @@ constexpr std::uint64_t kPxn = 1ull << 53, kUxn = 1ull << 54;
 constexpr std::uint64_t kAddrMask = 0x0000FFFFFFFFF000;
 constexpr std::uint64_t kKernelBlock = kBlock | kAttrNormal | kInnerShareable | kAccessFlag | kUxn | kPxn;
 
-std::uint64_t next_frame = 0, frames_end = 0;
 std::uint64_t empty_root = 0;
 
 std::uint64_t* table_of(std::uint64_t desc) { return phys_to_virt<std::uint64_t>(desc & kAddrMask); }
@@ -46,23 +45,6 @@ std::uint64_t* leaf(std::uint64_t* root, std::uint64_t va, bool create) {
 void barrier_tables() { asm volatile("dsb ishst; isb" ::: "memory"); }
 
 }  // namespace
-
-void frames_init(std::uint64_t first_free, std::uint64_t end) {
-  next_frame = (first_free + kPage - 1) & ~(kPage - 1);
-  frames_end = end & ~(kPage - 1);
-}
-std::uint64_t frames_mark() { return next_frame; }
-void frames_reset(std::uint64_t mark) { next_frame = mark; }
-std::uint64_t frames_left() { return (frames_end - next_frame) / kPage; }
-
-std::uint64_t alloc_frame() {
-  if (next_frame + kPage > frames_end) panic("out of physical memory");
-  const std::uint64_t pa = next_frame;
-  next_frame += kPage;
-  auto* p = phys_to_virt<std::uint64_t>(pa);
-  for (int i = 0; i < 512; ++i) p[i] = 0;
-  return pa;
-}
 
 void tlb_flush_all() { asm volatile("dsb ishst; tlbi vmalle1is; dsb ish; isb" ::: "memory"); }
 
@@ -90,6 +72,8 @@ void paging_init(const DeviceTree& dt) {
   load_space(empty_root, 0);   // boot.S's identity map goes
   tlb_flush_all();
 }
+
+void load_empty_space() { load_space(empty_root, 0); }
 
 volatile std::uint32_t* map_device(std::uint64_t pa, std::uint64_t bytes) {
   const std::uint64_t first = pa & ~(kPage - 1);

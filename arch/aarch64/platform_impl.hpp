@@ -1,8 +1,10 @@
-// The aarch64 platform, as the kernel core sees it: only the seam, so that
-// tools/freestanding.sh can compile the core for aarch64. Inline here: the cycle counter
-// (cntvct_el0) and the copy. There is no aarch64 bare-metal kernel yet: the out-of-line
-// members (switch_to, to_scheduler, the probes, map_fresh, panic) are defined nowhere, and are the
-// undefined symbols that check allows.
+// The bare-metal arm64 platform, as the kernel core sees it.
+//
+// Inline here: the cycle counter (PMCCNTR_EL0: one per instruction under QEMU's icount)
+// and the switch (switch_to, activate: TTBR0 with the space's ASID when the space changes,
+// the FP/SIMD trap when the owner of those registers changes). Out of line
+// (arch/aarch64/platform.cpp): the probes, which walk the domain's own TTBR0 tables through
+// the direct map, the copy, map_fresh and panic.
 #pragma once
 #include <cstdint>
 
@@ -11,32 +13,114 @@
 
 namespace eros {
 
+namespace arm64 {
+// 64 bytes: the switch finds a domain's context with one shift.
+struct alignas(64) Context {
+  std::uint64_t sp = 0;           // its kernel stack pointer while switched away
+  std::uint64_t kstack_top = 0;   // its EL0 frame sits just below
+  std::uint64_t root = 0;         // its space's TTBR0 table (physical)
+  std::uint64_t ttbr0 = 0;        // root with the space's ASID
+  Domain* domain = nullptr;
+};
+}  // namespace arm64
+
 class Arm64Platform {
  public:
-  void switch_to(Domain& from, Domain& to) noexcept;
+  void switch_to(Domain& from, Domain& to) noexcept;   // inline, below
   void to_scheduler(Domain& from) noexcept;
   bool readable(const Domain& d, const void* p, std::uint32_t n) const noexcept;
   bool writable(const Domain& d, void* p, std::uint32_t n) const noexcept;
   bool map_fresh(Domain& d, std::uint64_t va) noexcept;
-  void copy(const Domain& to, void* dst, const Domain&, const void* src, std::uint32_t n) noexcept {
-    copy_string(dst, src, n, to.delivery);
-  }
+  // The invoker (`from`) is running, so its space is loaded: within one space both ranges
+  // are reached as they are, across spaces the destination through the direct map.
+  void copy(const Domain& to, void* dst, const Domain& from, const void* src,
+            std::uint32_t n) noexcept;
   static std::uint64_t cycles() noexcept {
     std::uint64_t v;
-    asm volatile("isb; mrs %0, cntvct_el0" : "=r"(v));
+    asm volatile("mrs %0, pmccntr_el0" : "=r"(v));
     return v;
   }
   [[noreturn]] static void panic(const char* why) noexcept;
 
-  // For baremetal/frames.hpp: where all RAM is mapped (the kernel will choose), and a 4 KB
-  // page cleared.
-  static const std::uint64_t kDirectMap;
+  // For baremetal/frames.hpp: where all RAM is mapped (TTBR1's first slot, arch/aarch64/
+  // machine.hpp), and a 4 KB page cleared with general registers (the kernel's FP/SIMD
+  // use traps).
+  static constexpr std::uint64_t kDirectMap = 0xFFFF000000000000;
   static void zero_page(void* page) noexcept {
     auto* p = static_cast<std::uint64_t*>(page);
     for (int i = 0; i < 512; i += 2) asm volatile("stp xzr, xzr, [%0]" : : "r"(p + i) : "memory");
   }
+
+  static arm64::Context contexts[];   // by domain id
+  static void activate(arm64::Context& c) noexcept;   // inline, below
 };
 
 using Platform = Arm64Platform;
+
+namespace arm64 {
+extern std::uint64_t activations;   // every activate(): a switch happened
+extern Domain* current_domain asm("eros_current_domain");
+extern Context* current_context;
+inline DomainId current_id() { return current_domain != nullptr ? current_domain->id : kNoDomain; }
+extern std::uint64_t loaded_root;   // the TTBR0 table loaded
+
+// FP/SIMD registers: they hold `fp_owner`'s state, and only the owner runs with them
+// enabled (CPACR_EL1.FPEN); any other domain's first FP instruction traps and takes them
+// (platform.cpp: fp_take). Between domains that never use them a switch costs one test.
+extern DomainId fp_owner;
+extern bool fp_enabled;
+inline void fp_switch(DomainId to) {
+  const bool want = to == fp_owner;
+  if (want == fp_enabled) [[likely]] return;
+  fp_enabled = want;
+  asm volatile("msr cpacr_el1, %0; isb" : : "r"(want ? std::uint64_t{3} << 20 : 0) : "memory");
+}
+
+// The kernel-stack switch (arch/aarch64/context.hpp has its commentary): every register
+// but sp and x29 is clobbered.
+[[gnu::always_inline]] inline void switch_stack(std::uint64_t* save, std::uint64_t next) {
+  register std::uint64_t* x0 asm("x0") = save;
+  register std::uint64_t x1 asm("x1") = next;
+  asm volatile(
+      "adr x2, 1f\n\t"
+      "stp x29, x2, [sp, #-16]!\n\t"
+      "mov x2, sp\n\t"
+      "str x2, [x0]\n\t"
+      "mov sp, x1\n\t"
+      "ldp x29, x2, [sp], #16\n\t"
+      "br x2\n"
+      "1:"
+      : "+r"(x0), "+r"(x1)
+      :
+      : "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14",
+        "x15", "x16", "x17", "x18", "x19", "x20", "x21", "x22", "x23", "x24", "x25", "x26",
+        "x27", "x28", "x30", "memory", "cc");
+}
+}  // namespace arm64
+
+// TTBR0 (only when the space changes: the ASID keeps each space's TLB entries) and the
+// FP/SIMD trap; the kernel stack needs nothing: SP_EL1 is the stack the domain's eret
+// leaves from.
+[[gnu::always_inline]] inline void Arm64Platform::activate(arm64::Context& c) noexcept {
+  using namespace arm64;
+  ++activations;
+  current_context = &c;
+  current_domain = c.domain;
+  if (c.root == 0) return;
+  if (c.root != loaded_root) {
+    loaded_root = c.root;
+    asm volatile("msr ttbr0_el1, %0; isb" : : "r"(c.ttbr0) : "memory");
+  }
+  fp_switch(c.domain->id);
+}
+
+[[gnu::always_inline]] inline void Arm64Platform::switch_to(Domain& from, Domain& to) noexcept {
+  (void)from;
+  arm64::Context* const prev = arm64::current_context;
+  arm64::Context& next = contexts[to.id];
+  const std::uint64_t sp = next.sp;   // read first: activate's stores could alias it
+  activate(next);
+  arm64::switch_stack(&prev->sp, sp);
+}
 
 }  // namespace eros

@@ -58,6 +58,8 @@ const char* fault_name(UserFault f) {
 
 }  // namespace eros::arm64
 
+void eros::Arm64Platform::panic(const char* why) noexcept { arm64::panic(why); }
+
 using namespace eros::arm64;
 
 extern "C" void eros_el0_sync(Frame* f) {
