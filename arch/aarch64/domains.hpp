@@ -17,6 +17,9 @@ inline constexpr std::uint64_t kKernelHalf = 0xFFFF000000000000;   // TTBR1 from
 inline constexpr std::uint64_t kBrkDivide = 3;   // brk #3: the domain's divide check failed
 static_assert(sizeof(Context) == 64);
 
+inline Kernel& core() { return *baremetal::kernel; }
+inline Domain& invoker() { return *current_domain; }   // the running domain
+
 extern std::uint64_t space_roots[baremetal::kMaxSpaces];   // by SpaceId; ASID = index + 1
 extern std::uint64_t scheduler_sp;   // the scheduler loop's stack while a domain runs
 
@@ -36,7 +39,6 @@ void run_scheduler();
 inline constexpr std::uint64_t kWatchdogTicks = 20;
 void slices_reset();
 extern std::uint64_t slice_ticks, preemptions;
-extern bool svc_seen;   // a system call since the last tick: the watchdog's sign of progress
 
 // ---- FP/SIMD state (platform.cpp, fpsimd.S) ---------------------------------------------------
 struct FpState {

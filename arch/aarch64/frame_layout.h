@@ -6,3 +6,15 @@
 #define FRAME_ESR   272
 #define FRAME_FAR   280
 #define FRAME_BYTES 288
+
+/* The system call's frame (vectors.S, el0_svc): x1..x6 are a Message and x7, x9 a
+ * ReceiveDesc as the core reads them (arch/aarch64/user_trap.hpp puts them there), then
+ * the rest the call may clobber; x19..x29 are the C code's to keep. */
+#define SVC_MESSAGE 0      /* x1, x2, x3, x4, x5, x6 */
+#define SVC_RECEIVE 48     /* x7, x9 */
+#define SVC_X0      64     /* x0 (the key register), x8 (the operation) */
+#define SVC_X10     80     /* x10 .. x17 */
+#define SVC_X18     144    /* x18, x30 */
+#define SVC_SP      160    /* SP_EL0, ELR_EL1 */
+#define SVC_SPSR    176
+#define SVC_BYTES   192

@@ -7,7 +7,6 @@ namespace eros::arm64 {
 
 std::uint64_t scheduler_sp = 0;
 std::uint64_t slice_ticks = 0, preemptions = 0;
-bool svc_seen = false;
 
 namespace {
 using baremetal::kMaxDomains;
@@ -35,7 +34,7 @@ void slices_reset() {
   tick_domain = kNoDomain;
   tick_activations = 0;
   quiet_ticks = 0;
-  svc_seen = false;
+  eros_user_sp = 0;
   slice_ticks = preemptions = 0;
   scenario_stopped = false;
 }
@@ -47,8 +46,8 @@ void on_tick(bool from_user) {
   ++slice_ticks;
   const DomainId me = current_id();
   const bool whole_slice = me == tick_domain && activations == tick_activations;
-  quiet_ticks = svc_seen ? 0 : quiet_ticks + 1;
-  svc_seen = false;
+  quiet_ticks = eros_user_sp != 0 ? 0 : quiet_ticks + 1;   // no svc since the last tick
+  eros_user_sp = 0;
   if (quiet_ticks >= kWatchdogTicks && !k->any_ready()) {
     baremetal::print(put_char, "watchdog: d{} ran {} ticks with no invocation anywhere: scenario stopped\n",
                      me, kWatchdogTicks);

@@ -65,7 +65,7 @@ using namespace eros::arm64;
 extern "C" void eros_el0_sync(Frame* f) {
   const std::uint64_t esr = f->esr;
   switch (exception_class(esr)) {
-    case kEcSvc64: on_svc(*f); return;
+    case kEcSvc64: panic("svc through el0_sync");   // vectors.S sends it to el0_svc
     case kEcDataAbortLower:
       on_user_fault(*f, abort_kind(esr), f->far, ((esr >> 6) & 1) != 0);
       return;

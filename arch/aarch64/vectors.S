@@ -1,7 +1,8 @@
-// The exception vector table and the one entry/exit path: every exception saves the whole
-// interrupted state in a Frame (frame_layout.h) on SP_EL1 and calls traps.cpp with it;
-// the way out restores that frame and erets. From EL0, SP_EL1 is the top of the running
-// domain's kernel stack, so its frame is always in the same place.
+// The exception vector table and its two entry/exit paths: a system call saves what the
+// C code may clobber in an SvcFrame (el0_svc); every other exception saves the whole
+// interrupted state in a Frame (frame_layout.h) and calls traps.cpp with it. Each way out
+// restores its frame and erets. From EL0, SP_EL1 is the top of the running domain's
+// kernel stack, so its frame is always in the same place.
 #include "arch/aarch64/frame_layout.h"
 
 // The first two registers are saved in the vector slot itself, so that x1 can say which
@@ -13,6 +14,11 @@
         mov     x1, #\kind
         b       \target
 .endm
+
+        .bss
+        .balign 8
+        .global eros_user_sp
+eros_user_sp:   .quad 0
 
         .text
         .balign 2048
@@ -26,7 +32,17 @@ eros_vectors:
         VENTRY  el1_irq, 5              // an interrupt while the kernel waits
         VENTRY  unexpected, 6           // FIQ
         VENTRY  unexpected, 7           // SError
-        VENTRY  el0_sync, 8             // EL0, AArch64: svc, aborts, undefined, FP
+        .balign 0x80                    // EL0, AArch64: svc to el0_svc; aborts, undefined,
+        str     x1, [sp, #-8]           // FP to el0_sync (x1 parked below the stack to
+        mrs     x1, esr_el1             // read the class)
+        lsr     x1, x1, #26
+        cmp     x1, #0x15
+        ldr     x1, [sp, #-8]
+        b.eq    el0_svc
+        sub     sp, sp, #FRAME_BYTES
+        stp     x0, x1, [sp]
+        mov     x1, #8
+        b       el0_sync
         VENTRY  el0_irq, 9
         VENTRY  unexpected, 10
         VENTRY  unexpected, 11
@@ -81,6 +97,65 @@ el1_sync:
 unexpected:
         SAVE_REST
         bl      eros_unexpected         // never returns
+
+// svc #0: the register form's Message and ReceiveDesc are stored as the core reads them
+// (SvcFrame), and only what the C code may clobber besides; x19..x29 it keeps itself.
+// x8 = 0x10 | op goes to eros_svc_ops[op] (key, &message), whose Result comes back in
+// x0..x5; any other x8 to eros_svc_slow(frame), which leaves x0..x5 in the frame.
+el0_svc:
+        sub     sp, sp, #SVC_BYTES
+        stp     x1, x2, [sp, #SVC_MESSAGE]
+        stp     x3, x4, [sp, #SVC_MESSAGE + 16]
+        stp     x5, x6, [sp, #SVC_MESSAGE + 32]
+        stp     x7, x9, [sp, #SVC_RECEIVE]
+        stp     x0, x8, [sp, #SVC_X0]
+        stp     x10, x11, [sp, #SVC_X10]
+        stp     x12, x13, [sp, #SVC_X10 + 16]
+        stp     x14, x15, [sp, #SVC_X10 + 32]
+        stp     x16, x17, [sp, #SVC_X10 + 48]
+        stp     x18, x30, [sp, #SVC_X18]
+        mrs     x10, sp_el0
+        mrs     x11, elr_el1
+        mrs     x12, spsr_el1
+        stp     x10, x11, [sp, #SVC_SP]
+        str     x12, [sp, #SVC_SPSR]
+        adrp    x13, eros_user_sp
+        str     x10, [x13, :lo12:eros_user_sp]
+        sub     x13, x8, #0x10
+        cmp     x13, #2
+        b.hi    svc_slow
+        adrp    x14, eros_svc_ops
+        add     x14, x14, :lo12:eros_svc_ops
+        ldr     x14, [x14, x13, lsl #3]
+        mov     x1, sp
+        blr     x14
+        ldp     x2, x3, [x0, #16]       // the Result: status | key_info << 16 | sent << 32,
+        ldp     x4, x5, [x0, #32]       // landed, w0..w3
+        ldp     x0, x1, [x0]
+svc_exit:
+        ldp     x10, x11, [sp, #SVC_SP]
+        ldr     x12, [sp, #SVC_SPSR]
+        msr     sp_el0, x10
+        msr     elr_el1, x11
+        msr     spsr_el1, x12
+        ldr     x6, [sp, #SVC_MESSAGE + 40]
+        ldp     x7, x9, [sp, #SVC_RECEIVE]
+        ldr     x8, [sp, #SVC_X0 + 8]
+        ldp     x10, x11, [sp, #SVC_X10]
+        ldp     x12, x13, [sp, #SVC_X10 + 16]
+        ldp     x14, x15, [sp, #SVC_X10 + 32]
+        ldp     x16, x17, [sp, #SVC_X10 + 48]
+        ldp     x18, x30, [sp, #SVC_X18]
+        add     sp, sp, #SVC_BYTES
+        eret
+svc_slow:
+        mov     x0, sp
+        bl      eros_svc_slow
+        ldp     x1, x2, [sp, #SVC_MESSAGE]
+        ldp     x3, x4, [sp, #SVC_MESSAGE + 16]
+        ldr     x5, [sp, #SVC_MESSAGE + 32]
+        ldr     x0, [sp, #SVC_X0]
+        b       svc_exit
 
 // Leaves through the frame at sp: the first entry of a domain (prepared by the kernel)
 // and the return of every exception.
