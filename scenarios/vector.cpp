@@ -26,34 +26,43 @@ ReceiveDesc rcv(std::byte* data) { return ReceiveDesc{data, 4096, {0, 0, 0, kCal
 constexpr std::uint32_t kLen = 64;
 
 #if defined(EROS_BAREMETAL)
+#if defined(__x86_64__)
 constexpr std::uint32_t kMxcsrInit = 0x1F80;
 constexpr std::uint32_t kMxcsrServer = 0x3F80;   // rounding down
 constexpr std::uint32_t kMxcsrClient = 0x7F80;   // rounding toward zero
+constexpr int kVecWords = 32;                     // xmm0..15, two words each
+#elif defined(__aarch64__)
+// aarch64: the rounding mode is FPCR's (bits 23:22), in the same role as MXCSR's.
+constexpr std::uint32_t kMxcsrInit = 0;           // FPCR as the kernel starts a domain
+constexpr std::uint32_t kMxcsrServer = 0x800000;  // rounding toward minus infinity
+constexpr std::uint32_t kMxcsrClient = 0xC00000;  // rounding toward zero
+constexpr int kVecWords = 64;                     // v0..v31, two words each
+#endif
 
-// xmm0..15, two words each.
 struct alignas(16) VecRegs {
-  std::uint64_t q[32];
+  std::uint64_t q[kVecWords];
 };
 
 // A domain's own values: its tag in the top byte, the register and half below.
 VecRegs pattern(std::uint64_t tag) {
   VecRegs v{};
-  for (std::uint64_t i = 0; i < 32; ++i) v.q[i] = (tag << 56) | 0x00C0FFEE00000000ull | (i + 1);
+  for (std::uint64_t i = 0; i < kVecWords; ++i) v.q[i] = (tag << 56) | 0x00C0FFEE00000000ull | (i + 1);
   return v;
 }
 bool same(const VecRegs& a, const VecRegs& b) {
-  for (int i = 0; i < 32; ++i)
+  for (int i = 0; i < kVecWords; ++i)
     if (a.q[i] != b.q[i]) return false;
   return true;
 }
 // Does any register hold a word of another domain's values?
 bool holds_any_of(const VecRegs& v, std::uint64_t tag) {
-  for (int i = 0; i < 32; ++i)
+  for (int i = 0; i < kVecWords; ++i)
     if ((v.q[i] >> 56) == tag && ((v.q[i] >> 32) & 0xFFFFFF) == 0xC0FFEE) return true;
   return false;
 }
 constexpr std::uint64_t kServerTag = 0x5A, kClientTag = 0xA5;
 
+#if defined(__x86_64__)
 #define EROS_XMM_LIST(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13) X(14) X(15)
 #define EROS_LOAD(n) "movdqa " #n "*16(%[in]), %%xmm" #n "\n\t"
 #define EROS_STORE(n) "movdqa %%xmm" #n ", " #n "*16(%[out])\n\t"
@@ -84,6 +93,42 @@ void first_look(VecRegs& out, std::uint32_t& mx) {
   asm volatile(EROS_XMM_LIST(EROS_STORE) "stmxcsr %[mo]" : [mo] "=m"(mo) : [out] "r"(&out) : "memory");
   mx = mo;
 }
+#elif defined(__aarch64__)
+#define EROS_V_LIST(X) X(0, 1) X(2, 3) X(4, 5) X(6, 7) X(8, 9) X(10, 11) X(12, 13) X(14, 15) \
+  X(16, 17) X(18, 19) X(20, 21) X(22, 23) X(24, 25) X(26, 27) X(28, 29) X(30, 31)
+#define EROS_LOAD(a, b) "ldp q" #a ", q" #b ", [%[in], #" #a " * 16]\n\t"
+#define EROS_STORE(a, b) "stp q" #a ", q" #b ", [%[out], #" #a " * 16]\n\t"
+#define EROS_CLOBBER(a, b) "v" #a, "v" #b,
+
+// The pointer form of arch/aarch64/user_trap.hpp (x8 = op, x1 = &m, x2 = &rd, x3 = &r)
+// with V0-V31 loaded from `in` (and FPCR from mx_in) just before it, and stored to `out`
+// (FPCR to mx_out) just after.
+Result vector_trap(Op op, std::uint8_t key, const Message& m, const ReceiveDesc& rd,
+                   const VecRegs& in, std::uint32_t mx_in, VecRegs& out, std::uint32_t& mx_out) {
+  Result r;
+  register std::uint64_t x8 asm("x8") = static_cast<std::uint64_t>(op);
+  register std::uint64_t x0 asm("x0") = key;
+  register const Message* x1 asm("x1") = &m;
+  register const ReceiveDesc* x2 asm("x2") = &rd;
+  register Result* x3 asm("x3") = &r;
+  std::uint64_t mo = 0;
+  asm volatile("msr fpcr, %[mi]\n\t" EROS_V_LIST(EROS_LOAD) "svc #0\n\t"
+               EROS_V_LIST(EROS_STORE) "mrs %[mo], fpcr"
+               : "+r"(x0), [mo] "=&r"(mo)
+               : "r"(x8), "r"(x1), "r"(x2), "r"(x3), [in] "r"(&in), [out] "r"(&out),
+                 [mi] "r"(std::uint64_t{mx_in})
+               : "memory", EROS_V_LIST(EROS_CLOBBER) "cc");
+  mx_out = static_cast<std::uint32_t>(mo);
+  return r;
+}
+
+// What a domain finds in its vector registers when it first runs.
+void first_look(VecRegs& out, std::uint32_t& mx) {
+  std::uint64_t mo = 0;
+  asm volatile(EROS_V_LIST(EROS_STORE) "mrs %[mo], fpcr" : [mo] "=r"(mo) : [out] "r"(&out) : "memory");
+  mx = static_cast<std::uint32_t>(mo);
+}
+#endif
 #endif
 
 }  // namespace
@@ -163,7 +208,7 @@ void vector_snooper(std::byte*, std::uint64_t) {
 // (arch/x86_64: kSmallString), so that its SSE copy runs while their values are live
 // (vector-state's 64 bytes are copied with general registers on bare metal).
 constexpr std::uint32_t kLongLen = 192;
-#if defined(EROS_BAREMETAL)
+#if defined(EROS_BAREMETAL) && defined(__x86_64__)
 namespace {
 struct alignas(32) YmmRegs {
   std::uint64_t q[64];   // ymm0..15, four words each
@@ -218,7 +263,7 @@ void ymm_first_look(YmmRegs& out) {
 
 // Answers w0 + 1 with its own values in YMM0-15 across every Return.
 void avx_server(std::byte* data, std::uint64_t) {
-#if defined(EROS_BAREMETAL)
+#if defined(EROS_BAREMETAL) && defined(__x86_64__)
   if (avx_enabled()) {
     const YmmRegs mine = ymm_pattern(kServerTag);
     YmmRegs seen;
@@ -237,7 +282,7 @@ void avx_server(std::byte* data, std::uint64_t) {
 // Calls the server `param` times with its own values in YMM0-15 (and a kLongLen-byte
 // string, so that the kernel's SSE copy runs while they are live).
 void avx_client(std::byte* data, std::uint64_t param) {
-#if defined(EROS_BAREMETAL)
+#if defined(EROS_BAREMETAL) && defined(__x86_64__)
   if (avx_enabled()) {
     const YmmRegs mine = ymm_pattern(kClientTag);
     YmmRegs seen;
@@ -257,7 +302,7 @@ void avx_client(std::byte* data, std::uint64_t param) {
 // Sets nothing: YMM0-15 must be all zero when it first looks and after a call, never the
 // server's or a client's upper halves.
 void avx_snooper(std::byte* data, std::uint64_t) {
-#if defined(EROS_BAREMETAL)
+#if defined(EROS_BAREMETAL) && defined(__x86_64__)
   if (avx_enabled()) {
     YmmRegs seen;
     ymm_first_look(seen);

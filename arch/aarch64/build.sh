@@ -24,10 +24,9 @@ common="-std=c++20 -O2 -g -Wall -Wextra -Werror -Wno-psabi -ffreestanding -fno-e
 # The kernel: general registers only (the FP/SIMD registers are the domains'; CPACR traps
 # the kernel's own use, so none may creep in; fpsimd.S alone touches them).
 kflags="$common -mgeneral-regs-only"
-# EL0: FP/SIMD state is kept per domain, so programs may use it (scenarios/vector.cpp's
-# STREAM does); the others stay general-registers-only. vector.cpp is built in its hosted
-# form: its bare-metal form is x86_64's XMM/AVX code.
-uvflags="$common"
+# EL0: FP/SIMD state is kept per domain, so programs may use it (scenarios/vector.cpp:
+# its V0-V31/FPCR checks and STREAM); the others stay general-registers-only.
+uvflags="$common -DEROS_BAREMETAL"
 uflags="$common -DEROS_BAREMETAL -mgeneral-regs-only"
 
 compile() {   # compile FLAGS SRC OBJ: only when the object is older than the source or headers
