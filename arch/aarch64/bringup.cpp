@@ -2,7 +2,6 @@
 // final kernel mappings, the console, the CPU's own controls, the GIC and the timer, each
 // announced in one line.
 #include "arch/aarch64/machine.hpp"
-#include "arch/aarch64/pmu.hpp"
 #include "baremetal/print.hpp"
 
 extern "C" {
@@ -45,7 +44,6 @@ void cpu_init() {
   isb();                             // uses it, and a domain's first use is seen
   if (((EROS_SYSREG_READ(id_aa64mmfr1_el1) >> 20) & 0xF) != 0)
     asm volatile(".inst 0xd500409f" ::: "memory");   // msr pan, #0: the kernel reads user pages
-  pmu_init();
 }
 
 }  // namespace

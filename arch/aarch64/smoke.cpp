@@ -4,6 +4,7 @@
 // read-only page, uses FP and runs an undefined instruction, and exits through an svc.
 #include "arch/aarch64/context.hpp"
 #include "arch/aarch64/machine.hpp"
+#include "arch/aarch64/pmu.hpp"
 #include "baremetal/cmdline.hpp"
 #include "baremetal/print.hpp"
 #include "baremetal/report.hpp"
@@ -92,6 +93,7 @@ extern "C" [[noreturn]] void eros_kmain(std::uint64_t dtb_pa, std::uint64_t load
                                         std::uint64_t entry_el) {
   using namespace eros;
   using namespace eros::arm64;
+  pmu_init();
   const DeviceTree& dt = bring_up(dtb_pa, load_pa, entry_el);
   if (dt.bootargs[0] != 0) print(put_char, "command line: {}\n", dt.bootargs);
   std::uint32_t len = 0;
