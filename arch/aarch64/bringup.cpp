@@ -9,6 +9,8 @@ extern std::uint8_t __bss_end[];
 extern void (*__init_array_start[])(), (*__init_array_end[])();
 }
 
+std::uint64_t eros::Arm64Platform::zva_bytes = 0;   // cpu_init, below
+
 namespace eros::arm64 {
 namespace {
 
@@ -44,6 +46,10 @@ void cpu_init() {
   isb();                             // uses it, and a domain's first use is seen
   if (((EROS_SYSREG_READ(id_aa64mmfr1_el1) >> 20) & 0xF) != 0)
     asm volatile(".inst 0xd500409f" ::: "memory");   // msr pan, #0: the kernel reads user pages
+  // DC ZVA's block: 4 << BS bytes, unless DZP prohibits it; four blocks must fit a page.
+  const std::uint64_t dczid = EROS_SYSREG_READ(dczid_el0);
+  const std::uint64_t block = std::uint64_t{4} << (dczid & 0xF);
+  Platform::zva_bytes = (dczid & 0x10) == 0 && 4 * block <= kPage ? block : 0;
 }
 
 }  // namespace
