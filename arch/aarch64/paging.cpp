@@ -108,12 +108,18 @@ void map_page(std::uint64_t root, std::uint64_t va, std::uint64_t pa, std::uint6
   ++probe_generation;   // the tables changed: no earlier probe's result is reused
 }
 
+// A straight walk: four loads, no tables created (the probes' path).
 std::uint64_t user_page(std::uint64_t root, std::uint64_t va, bool write) {
   if (va >= kUserTop) return kNoFrame;
-  const std::uint64_t* e = leaf(phys_to_virt<std::uint64_t>(root), va, false);
-  if (e == nullptr) return kNoFrame;
-  const std::uint64_t d = *e;
-  if ((d & 3) != kPageDesc || (d & kApEl0) == 0 || (write && (d & kApReadOnly) != 0)) return kNoFrame;
+  const std::uint64_t e0 = phys_to_virt<const std::uint64_t>(root)[(va >> 39) & 511];
+  if ((e0 & 3) != kTable) return kNoFrame;
+  const std::uint64_t e1 = table_of(e0)[(va >> 30) & 511];
+  if ((e1 & 3) != kTable) return kNoFrame;
+  const std::uint64_t e2 = table_of(e1)[(va >> 21) & 511];
+  if ((e2 & 3) != kTable) return kNoFrame;
+  const std::uint64_t d = table_of(e2)[(va >> 12) & 511];
+  const std::uint64_t need = kPageDesc | kApEl0 | (write ? kApReadOnly : 0);
+  if ((d & need) != (kPageDesc | kApEl0)) return kNoFrame;   // valid page, EL0, writable if asked
   return d & kAddrMask;
 }
 

@@ -86,33 +86,76 @@ void Arm64Platform::to_scheduler(Domain& from) noexcept {
   arm64::switch_stack(&contexts[from.id].sp, arm64::scheduler_sp);
 }
 
+// A range within one page (the common case) is one straight walk (user_page), whose
+// positive answer each domain remembers, per kind of access, until a user page table
+// changes (probe_generation): a domain usually sends from and receives into the same
+// buffers. A longer range takes user_range_ok. The same bits are required either way.
+namespace {
+struct Probed {
+  std::uint64_t page = 0, frame = 0, generation = 0;
+};
+Probed probed[2][baremetal::kMaxDomains + 1];   // [write][domain]
+
+inline bool one_page(std::uint64_t va, std::uint32_t n) { return ((va ^ (va + n - 1)) >> 12) == 0; }
+inline const Probed* remembered(const Domain& d, std::uint64_t va, bool write) {
+  const Probed& p = probed[write][d.id];
+  return p.page == (va & ~(arm64::kPage - 1)) && p.generation == arm64::probe_generation ? &p : nullptr;
+}
+[[gnu::noinline]] bool walk_page(const Domain& d, std::uint64_t va, bool write) {
+  const std::uint64_t frame = arm64::user_page(arm64::space_roots[d.space], va, write);
+  if (frame == arm64::kNoFrame) return false;
+  probed[write][d.id] = Probed{va & ~(arm64::kPage - 1), frame, arm64::probe_generation};
+  return true;
+}
+inline bool probe(const Domain& d, const void* p, std::uint32_t n, bool write) {
+  const auto va = reinterpret_cast<std::uint64_t>(p);
+  if (!one_page(va, n)) [[unlikely]]
+    return arm64::user_range_ok(arm64::space_roots[d.space], va, n, write);
+  if (remembered(d, va, write) != nullptr) [[likely]] return true;
+  return walk_page(d, va, write);
+}
+// The frame of the page holding va in d's space, which a probe found writable.
+inline std::uint64_t dest_frame(const Domain& d, std::uint64_t va) {
+  if (const Probed* p = remembered(d, va, true)) [[likely]] return p->frame;
+  return arm64::translate(arm64::space_roots[d.space], va) & ~(arm64::kPage - 1);
+}
+}  // namespace
+
 bool Arm64Platform::readable(const Domain& d, const void* p, std::uint32_t n) const noexcept {
-  return arm64::user_range_ok(arm64::space_roots[d.space], reinterpret_cast<std::uint64_t>(p), n, false);
+  return probe(d, p, n, false);
 }
 
 bool Arm64Platform::writable(const Domain& d, void* p, std::uint32_t n) const noexcept {
-  return arm64::user_range_ok(arm64::space_roots[d.space], reinterpret_cast<std::uint64_t>(p), n, true);
+  return probe(d, p, n, true);
 }
 
 namespace {
+inline std::uint64_t load8(const std::uint8_t* p) {
+  std::uint64_t v;
+  __builtin_memcpy(&v, p, 8);
+  return v;
+}
+inline void store8(std::uint8_t* p, std::uint64_t v) { __builtin_memcpy(p, &v, 8); }
+
 // n bytes, as if the source were read first (the ranges may overlap within one space),
 // with general registers only.
 void move(std::uint8_t* d, const std::uint8_t* s, std::uint32_t n) {
   if (reinterpret_cast<std::uintptr_t>(d) - reinterpret_cast<std::uintptr_t>(s) >= n) {
     std::uint32_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-      std::uint64_t v;
-      __builtin_memcpy(&v, s + i, 8);
-      __builtin_memcpy(d + i, &v, 8);
+    for (; i + 64 <= n; i += 64) {   // a block in eight general registers, ldp/stp pairs
+      std::uint64_t a, b, c, e, f, g, h, k;
+      asm volatile(
+          "ldp %0, %1, [%8]\n\tldp %2, %3, [%8, #16]\n\tldp %4, %5, [%8, #32]\n\tldp %6, %7, [%8, #48]\n\t"
+          "stp %0, %1, [%9]\n\tstp %2, %3, [%9, #16]\n\tstp %4, %5, [%9, #32]\n\tstp %6, %7, [%9, #48]"
+          : "=&r"(a), "=&r"(b), "=&r"(c), "=&r"(e), "=&r"(f), "=&r"(g), "=&r"(h), "=&r"(k)
+          : "r"(s + i), "r"(d + i)
+          : "memory");
     }
+    for (; i + 8 <= n; i += 8) store8(d + i, load8(s + i));
     for (; i < n; ++i) d[i] = s[i];
   } else {   // the destination starts inside the source: from the end
     std::uint32_t i = n;
-    for (; i >= 8; i -= 8) {
-      std::uint64_t v;
-      __builtin_memcpy(&v, s + i - 8, 8);
-      __builtin_memcpy(d + i - 8, &v, 8);
-    }
+    for (; i >= 8; i -= 8) store8(d + i - 8, load8(s + i - 8));
     for (; i > 0; --i) d[i - 1] = s[i - 1];
   }
 }
@@ -122,13 +165,13 @@ void Arm64Platform::copy(const Domain& to, void* dst, const Domain& from, const 
                          std::uint32_t n) noexcept {
   const auto* s = static_cast<const std::uint8_t*>(src);
   if (to.space == from.space) return move(static_cast<std::uint8_t*>(dst), s, n);
-  // Across spaces: page by page through the direct map (distinct frames: no overlap).
-  const std::uint64_t root = arm64::space_roots[to.space];
+  // Across spaces: page by page through the direct map (distinct frames: no overlap), each
+  // page's frame usually the one its probe just remembered.
   auto d = reinterpret_cast<std::uint64_t>(dst);
   while (n != 0) {
-    const std::uint64_t in_page = arm64::kPage - (d & (arm64::kPage - 1));
+    const std::uint64_t offset = d & (arm64::kPage - 1), in_page = arm64::kPage - offset;
     const std::uint32_t chunk = in_page < n ? static_cast<std::uint32_t>(in_page) : n;
-    move(arm64::phys_to_virt<std::uint8_t>(arm64::translate(root, d)), s, chunk);
+    move(arm64::phys_to_virt<std::uint8_t>(dest_frame(to, d) | offset), s, chunk);
     d += chunk;
     s += chunk;
     n -= chunk;
