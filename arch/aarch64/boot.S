@@ -77,11 +77,12 @@ el1:    msr     spsel, #1
         msr     sctlr_el1, x0
         isb
 
-        // Zero the bss (the boot tables are in it).
-        adrp    x0, __bss_start
-        add     x0, x0, :lo12:__bss_start
-        adrp    x1, __bss_end
-        add     x1, x1, :lo12:__bss_end
+        // Zero the boot tables and stack now (the MMU is off: every store goes to memory,
+        // one at a time); the rest of the bss once caches are on (high, below).
+        adrp    x0, __bss_boot_start
+        add     x0, x0, :lo12:__bss_boot_start
+        adrp    x1, __bss_boot_end
+        add     x1, x1, :lo12:__bss_boot_end
 1:      stp     xzr, xzr, [x0], #16
         cmp     x0, x1
         b.lo    1b
@@ -174,6 +175,27 @@ el1:    msr     spsel, #1
         .text
 high:   ldr     x0, =boot_stack_top
         mov     sp, x0
+        // The rest of the bss, cached: DC ZVA's blocks where allowed (DCZID_EL0), else stp.
+        ldr     x0, =__bss_start
+        ldr     x1, =__bss_end
+        mrs     x2, dczid_el0
+        tbnz    x2, #4, 2f              // DZP: DC ZVA prohibited
+        and     x2, x2, #0xf
+        mov     x3, #4
+        lsl     x3, x3, x2              // block bytes
+        sub     x4, x3, #1
+        tst     x0, x4                  // both ends block-aligned (kernel.ld aligns to 4 KB)
+        b.ne    2f
+1:      cmp     x0, x1
+        b.hs    3f
+        dc      zva, x0
+        add     x0, x0, x3
+        b       1b
+2:      cmp     x0, x1
+        b.hs    3f
+        stp     xzr, xzr, [x0], #16
+        b       2b
+3:
         ldr     x0, =eros_vectors
         msr     vbar_el1, x0
         isb
@@ -186,7 +208,7 @@ high:   ldr     x0, =boot_stack_top
 1:      wfi
         b       1b
 
-        .section .bss
+        .section .bss.boot, "aw", %nobits
         .balign 4096
         .global boot_l0, boot_dm_l1
 boot_idmap_l0:  .skip 4096

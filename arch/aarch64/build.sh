@@ -32,7 +32,7 @@ uflags="$common -DEROS_BAREMETAL -mgeneral-regs-only"
 compile() {   # compile FLAGS SRC OBJ: only when the object is older than the source or headers
   obj=$3
   if [ ! -f "$obj" ] || [ -n "$(find "$2" "$top/core" "$top/ipc" "$top/capabilities" "$top/copy" \
-        "$top/user" "$arch" "$top/scenarios" "$top/baremetal" -newer "$obj" \( -name '*.[hc]pp' -o -name '*.h' \) -print -quit)" ]; then
+        "$top/user" "$arch" "$top/scenarios" "$top/baremetal" -newer "$obj" \( -name '*.[hc]pp' -o -name '*.h' -o -name '*.S' \) -print -quit)" ]; then
     echo "  CXX $2"
     nice $cxx $1 -c "$2" -o "$obj"
   fi
