@@ -164,6 +164,7 @@ extern std::uint64_t eros_user_sp;
 // x0..x5; anything else goes to eros_svc_slow with the whole frame (results in x0..x5).
 using SvcOp = const void* (*)(std::uint64_t key, const void* message);
 extern const SvcOp eros_svc_ops[3];
+const void* eros_svc_call(std::uint64_t key, const void* message);   // eros_svc_ops[0]
 void eros_svc_slow(eros::arm64::SvcFrame* f);
 [[noreturn]] void eros_enter_user();   // vectors.S: pops the frame at sp and erets
 }

@@ -89,10 +89,12 @@ using namespace eros;
 const ReceiveDesc& receive_of(const void* m) {
   return *reinterpret_cast<const ReceiveDesc*>(static_cast<const Message*>(m) + 1);
 }
-const void* trap_call(std::uint64_t key, const void* m) {
+}  // namespace
+extern "C" const void* eros_svc_call(std::uint64_t key, const void* m) {
   return &arm64::core().call(arm64::invoker(), static_cast<std::uint8_t>(key),
                              *static_cast<const Message*>(m), receive_of(m));
 }
+namespace {
 const void* trap_return(std::uint64_t key, const void* m) {
   return &arm64::core().return_to(arm64::invoker(), static_cast<std::uint8_t>(key),
                                   *static_cast<const Message*>(m), receive_of(m));
@@ -106,7 +108,7 @@ static_assert(offsetof(arm64::SvcFrame, x1) == 0 && sizeof(Message) == SVC_RECEI
 static_assert(offsetof(Result, landed) == 8 && offsetof(Result, w) == 16 && sizeof(Result) == 48);
 }  // namespace
 
-extern "C" const SvcOp eros_svc_ops[3] = {&trap_call, &trap_return, &trap_send};
+extern "C" const SvcOp eros_svc_ops[3] = {&eros_svc_call, &trap_return, &trap_send};
 static_assert(static_cast<int>(Op::Call) == 0 && static_cast<int>(Op::Return) == 1 &&
               static_cast<int>(Op::Send) == 2);
 

@@ -100,8 +100,9 @@ unexpected:
 
 // svc #0: the register form's Message and ReceiveDesc are stored as the core reads them
 // (SvcFrame), and only what the C code may clobber besides; x19..x29 it keeps itself.
-// x8 = 0x10 | op goes to eros_svc_ops[op] (key, &message), whose Result comes back in
-// x0..x5; any other x8 to eros_svc_slow(frame), which leaves x0..x5 in the frame.
+// x8 = 0x10 | op goes to eros_svc_ops[op] (key, &message; a Call straight to
+// eros_svc_call, eros_svc_ops[0]), whose Result comes back in x0..x5; any other x8 to
+// eros_svc_slow(frame), which leaves x0..x5 in the frame.
 el0_svc:
         sub     sp, sp, #SVC_BYTES
         stp     x1, x2, [sp, #SVC_MESSAGE]
@@ -121,15 +122,19 @@ el0_svc:
         str     x12, [sp, #SVC_SPSR]
         adrp    x13, eros_user_sp
         str     x10, [x13, :lo12:eros_user_sp]
-        sub     x13, x8, #0x10
-        cmp     x13, #2
-        b.hi    svc_slow
-        adrp    x14, eros_svc_ops
-        add     x14, x14, :lo12:eros_svc_ops
-        ldr     x14, [x14, x13, lsl #3]
         mov     x1, sp
+        cmp     x8, #0x10               // a Call first: the null system call's path
+        b.ne    1f
+        bl      eros_svc_call
+        b       2f
+1:      sub     x13, x8, #0x11          // Return or Send
+        cmp     x13, #1
+        b.hi    svc_slow
+        adrp    x14, eros_svc_ops + 8
+        add     x14, x14, :lo12:eros_svc_ops + 8
+        ldr     x14, [x14, x13, lsl #3]
         blr     x14
-        ldp     x2, x3, [x0, #16]       // the Result: status | key_info << 16 | sent << 32,
+2:      ldp     x2, x3, [x0, #16]       // the Result: status | key_info << 16 | sent << 32,
         ldp     x4, x5, [x0, #32]       // landed, w0..w3
         ldp     x0, x1, [x0]
 svc_exit:
