@@ -9,7 +9,8 @@
 // 1 GB blocks for the kernel's and the device tree's gigabytes, which paging.cpp replaces
 // by the RAM ranges of /memory once the tree is read.
 
-#define PAGE_KERNEL   0x0040000000000703   // UXN | AF | inner shareable | MAIR 0 | page
+#define PAGE_TEXT     0x0040000000000783   // UXN | AF | inner shareable | EL1 read-only | MAIR 0 | page
+#define PAGE_DATA     0x0060000000000703   // UXN | PXN | AF | inner shareable | MAIR 0 | page
 #define BLOCK_KERNEL  0x0040000000000701   // the same as a block
 #define BLOCK_IDMAP   0x0000000000000701   // executable: the MMU is switched on from it
 #define MAIR_VALUE    0x4404FF             // 0: Normal WB, 1: Device nGnRE, 2: Normal NC
@@ -119,11 +120,17 @@ el1:    msr     spsel, #1
         add     x6, x6, #1
         cmp     x6, #KERNEL_L3
         b.lo    1b
+        // The image's pages: its text read-only and executable, everything after it
+        // (read-only data, the EL0 image, data, bss) writable and never executable.
         ldr     x7, =__image_pages
-        ldr     x8, =PAGE_KERNEL
+        ldr     x9, =__text_pages
+        ldr     x8, =PAGE_TEXT
+        ldr     x10, =PAGE_DATA
         mov     x6, #0
-1:      add     x5, x20, x6, lsl #12
-        orr     x5, x5, x8
+1:      cmp     x6, x9
+        csel    x11, x8, x10, lo
+        add     x5, x20, x6, lsl #12
+        orr     x5, x5, x11
         str     x5, [x4, x6, lsl #3]
         add     x6, x6, #1
         cmp     x6, x7

@@ -102,6 +102,10 @@ extern "C" [[noreturn]] void eros_kmain(std::uint64_t dtb_pa, std::uint64_t load
     put("kernel-fault: reading an unmapped kernel address\n");
     (void)*reinterpret_cast<volatile std::uint64_t*>(0xFFFF700000000000);
   }
+  if (baremetal::option(dt.bootargs, "kernel-write-text", len) != nullptr) {   // W^X, by hand
+    put("kernel-write-text: writing the kernel's own code\n");
+    *reinterpret_cast<volatile std::uint32_t*>(reinterpret_cast<std::uintptr_t>(&panic)) = 0;
+  }
 
   // The EL0 program's space: its code, data, a read-only page, a stack; one page unmapped.
   root = new_space_root();
