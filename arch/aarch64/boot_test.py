@@ -11,6 +11,8 @@ arch/x86_64/boot_test.py does for x86_64:
 - `boot`: the kernel exited with Success and never faulted itself;
 - `el2-gicv3-max`: a second boot entered at EL2, with GICv3, on -cpu max, of the vector and
   fault scenarios, whose traces must again be the reference's;
+- `soc-ranges (GICv2/3)`: QEMU's tree rewritten with the PL011 and GIC under a /soc bus
+  (test/soc_dtb.py): the kernel finds them through `ranges`, the timer interrupts;
 - `smoke`: the machine's own smoke test passed, its PMCCNTR loop read 4001 (icount);
 - `qemu-failure (-cpu no-such-cpu)`: boot.sh exits 3, never 0.
 
@@ -21,6 +23,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 
 EXPECTED_FAULTS = {   # arch/aarch64/trap.cpp's names for scenarios.cpp's arm64 cases
     'fault-cli': 'Protection', 'fault-out': 'Protection', 'fault-ud2': 'InvalidInstruction',
@@ -105,6 +108,23 @@ def main(argv):
     verdict('el2-gicv3-max', rc == 0 and 'entry: EL2 (dropped to EL1)' in text and 'gic: v3' in text
             and len(second) > 0 and all(second[n] == expected.get(n) for n in second),
             f'boot.sh exited {rc}, or a trace differs')
+
+    # The devices under a bus with `ranges` (test/soc_dtb.py), on both GICs.
+    for gic in ('2', '3'):
+        with tempfile.TemporaryDirectory() as tmp:
+            virt, soc = os.path.join(tmp, 'virt.dtb'), os.path.join(tmp, 'soc.dtb')
+            machine = f'virt,gic-version={gic}'
+            subprocess.run(['qemu-system-aarch64', '-M', f'{machine},dumpdtb={virt}', '-cpu', 'cortex-a53',
+                            '-m', '256M', '-nographic'], capture_output=True)
+            subprocess.run([sys.executable, os.path.join(top, 'arch/aarch64/test/soc_dtb.py'), virt, soc],
+                           capture_output=True, check=True)
+            rc, text, err = boot(top, os.path.join(out, 'eros-aarch64.bin'), '-M', machine, '-dtb', soc,
+                                 '-append', 'only=pingpong-,endless-loop')
+        runs_soc = blocks(text)
+        verdict(f'soc-ranges (GICv{gic})', rc == 0 and 'console: PL011 at 0x9000000' in text
+                and f'gic: v{gic}, distributor 0x8000000' in text and 'watchdog: d' in text
+                and all(runs_soc.get(n) == expected.get(n) for n in ('pingpong-intra', 'pingpong-inter')),
+                f'boot.sh exited {rc}, or a device not found through /soc\'s ranges')
 
     rc, text, err = boot(top, os.path.join(out, 'eros-aarch64-smoke.bin'))
     verdict('smoke', rc == 0 and 'smoke test passed' in text

@@ -1,7 +1,8 @@
 // The device tree the loader passes in x0 (a flattened tree, big-endian): the command line
 // (/chosen/bootargs), RAM (/memory), the PL011, the GIC (v2 or v3), the virtual timer's
 // interrupt and the PSCI conduit. Nodes' `reg` are read with their parent's cell sizes;
-// `ranges` translation is not applied (QEMU virt's devices sit at the root).
+// each bus's `ranges` translate them up to the root's (CPU) addresses, as on a Raspberry
+// Pi, whose devices sit under /soc at bus addresses; QEMU virt's sit at the root.
 #include "arch/aarch64/machine.hpp"
 
 namespace eros::arm64 {
@@ -44,6 +45,8 @@ struct Node {
   const std::uint8_t* interrupts = nullptr;
   std::uint32_t interrupts_len = 0;
   const char* method = nullptr;
+  const std::uint8_t* ranges = nullptr;   // null: no `ranges` (no translation to the parent)
+  std::uint32_t ranges_len = 0;
   bool memory = false;
   std::uint32_t address_cells = 2, size_cells = 1;   // for its children
 };
@@ -54,30 +57,60 @@ std::uint64_t cells(const std::uint8_t* p, std::uint32_t n) {
   return v;
 }
 
-// The i-th (address, size) of a node's reg, read with its parent's cells.
-bool reg_at(const Node& n, const Node& parent, std::uint32_t i, MemoryRange& r) {
+// An address on bus stack[level] (the node's parent) as the root sees it: through each
+// bus's `ranges` (child address, parent address, size; an empty one is the identity).
+// False when a bus has none, or no entry holds the address.
+bool to_root(const Node* stack, int level, std::uint64_t& address) {
+  for (; level >= 1; --level) {
+    const Node& bus = stack[level];
+    if (bus.ranges == nullptr) return false;
+    if (bus.ranges_len == 0) continue;
+    const std::uint32_t ca = bus.address_cells, pa = stack[level - 1].address_cells,
+                        sz = bus.size_cells, each = 4 * (ca + pa + sz);
+    bool found = false;
+    for (std::uint32_t off = 0; each != 0 && off + each <= bus.ranges_len; off += each) {
+      const std::uint64_t child = cells(bus.ranges + off, ca),
+                          parent = cells(bus.ranges + off + 4 * ca, pa),
+                          size = cells(bus.ranges + off + 4 * (ca + pa), sz);
+      if (address >= child && address - child < size) {
+        address = address - child + parent;
+        found = true;
+        break;
+      }
+    }
+    if (!found) return false;
+  }
+  return true;
+}
+
+// The i-th (address, size) of the node stack[depth]'s reg, read with its parent's cells,
+// its address translated to the root's.
+bool reg_at(const Node* stack, int depth, std::uint32_t i, MemoryRange& r) {
+  const Node& n = stack[depth];
+  const Node& parent = stack[depth - 1];
   const std::uint32_t a = parent.address_cells, s = parent.size_cells, each = 4 * (a + s);
   if (n.reg == nullptr || each == 0 || (i + 1) * each > n.reg_len) return false;
   r.base = cells(n.reg + i * each, a);
   r.size = cells(n.reg + i * each + 4 * a, s);
-  return true;
+  return to_root(stack, depth - 1, r.base);
 }
 
-void finish(const Node& n, const Node& parent, DeviceTree& out) {
+void finish(const Node* stack, int depth, DeviceTree& out) {
+  const Node& n = stack[depth];
   MemoryRange r;
   if (n.memory) {
-    for (std::uint32_t i = 0; out.memory_count < 4 && reg_at(n, parent, i, r); ++i)
+    for (std::uint32_t i = 0; out.memory_count < 4 && reg_at(stack, depth, i, r); ++i)
       if (r.size != 0) out.memory[out.memory_count++] = r;
   }
   if (n.compatible == nullptr) return;
-  if (out.uart == 0 && lists(n.compatible, n.compatible_len, "arm,pl011") && reg_at(n, parent, 0, r))
+  if (out.uart == 0 && lists(n.compatible, n.compatible_len, "arm,pl011") && reg_at(stack, depth, 0, r))
     out.uart = r.base;
   const bool v3 = lists(n.compatible, n.compatible_len, "arm,gic-v3");
   const bool v2 = lists(n.compatible, n.compatible_len, "arm,cortex-a15-gic") ||
                   lists(n.compatible, n.compatible_len, "arm,gic-400") ||
                   lists(n.compatible, n.compatible_len, "arm,cortex-a9-gic");
   MemoryRange second;
-  if (out.gic_version == 0 && (v2 || v3) && reg_at(n, parent, 0, r) && reg_at(n, parent, 1, second)) {
+  if (out.gic_version == 0 && (v2 || v3) && reg_at(stack, depth, 0, r) && reg_at(stack, depth, 1, second)) {
     out.gic_version = v3 ? 3 : 2;
     out.gicd = r.base;
     (v3 ? out.gicr : out.gicc) = second.base;
@@ -117,7 +150,7 @@ bool read_device_tree(const void* dtb, DeviceTree& out) {
       stack[depth].memory = depth == 1 && starts(name, "memory");
     } else if (token == kEndNode) {
       if (depth < 0) return false;
-      if (depth >= 1) finish(stack[depth], stack[depth - 1], out);
+      if (depth >= 1) finish(stack, depth, out);
       --depth;
     } else if (token == kProp) {
       const std::uint32_t len = be32(p), nameoff = be32(p + 4);
@@ -133,6 +166,9 @@ bool read_device_tree(const void* dtb, DeviceTree& out) {
       } else if (same(prop, "reg")) {
         n.reg = value;
         n.reg_len = len;
+      } else if (same(prop, "ranges")) {
+        n.ranges = value;
+        n.ranges_len = len;
       } else if (same(prop, "interrupts")) {
         n.interrupts = value;
         n.interrupts_len = len;
