@@ -34,7 +34,7 @@ inline std::uint64_t kernel_virt_to_phys(const void* p) {
 #define EROS_SYSREG_WRITE(name, v) asm volatile("msr " #name ", %0" : : "r"(std::uint64_t(v)) : "memory")
 inline void isb() { asm volatile("isb" ::: "memory"); }
 
-// ---- the exception frame (vectors.S builds it; every offset is asserted there) -----------
+// ---- the exception frames (vectors.S builds them; frame_layout.h, asserted here) ----------
 struct Frame {
   std::uint64_t x[31];   // x0 .. x30
   std::uint64_t sp;      // SP_EL0
@@ -116,7 +116,7 @@ void map_page(std::uint64_t root, std::uint64_t va, std::uint64_t pa, std::uint6
 inline constexpr std::uint64_t kNoFrame = ~0ull;
 // The frame of the page holding va when EL0 may read (write, when `write`) it, else kNoFrame.
 std::uint64_t user_page(std::uint64_t root, std::uint64_t va, bool write);
-// Every page of [va, va+n) so? n > 0.
+// Does every page of [va, va+n) pass user_page's test? n > 0.
 bool user_range_ok(std::uint64_t root, std::uint64_t va, std::uint64_t n, bool write);
 // The physical address of a user address already checked by user_range_ok.
 std::uint64_t translate(std::uint64_t root, std::uint64_t va);
