@@ -65,8 +65,6 @@ void put(const char* s);
 void put(char c);
 void put_dec(std::uint64_t v);
 void put_hex(std::uint64_t v);
-// The event in exactly sim::to_text's form (sim/system.cpp), without the newline.
-void put_event(const Event& e);
 // Ends QEMU through isa-debug-exit (port 0xf4): QEMU's status is (code << 1) | 1
 // (baremetal/exit_code.hpp). On a PC the write does nothing and the CPU halts.
 using baremetal::ExitCode;

@@ -58,8 +58,10 @@ printf '\t.section .user_blob, "a"\n\t.incbin "%s"\n\t.section .note.GNU-stack, 
 # ---- the kernel ------------------------------------------------------------------------
 objs=""
 for src in $(cat "$top/core/sources.list") copy/common.cpp copy/x86_64.cpp \
-           arch/x86_64/platform.cpp arch/x86_64/machine.cpp arch/x86_64/main.cpp \
-           arch/x86_64/pager.cpp arch/x86_64/vcopy.cpp arch/x86_64/libc.cpp arch/x86_64/loader.cpp arch/x86_64/console.cpp \
+           arch/x86_64/main.cpp arch/x86_64/loader.cpp arch/x86_64/cpu.cpp arch/x86_64/paging.cpp \
+           arch/x86_64/serial.cpp arch/x86_64/console.cpp arch/x86_64/lapic.cpp arch/x86_64/exceptions.cpp \
+           arch/x86_64/platform.cpp arch/x86_64/fpu.cpp arch/x86_64/sched.cpp arch/x86_64/trap.cpp \
+           arch/x86_64/pager.cpp arch/x86_64/vcopy.cpp arch/x86_64/libc.cpp \
            arch/x86_64/layer.cpp \
            baremetal/cmdline.cpp baremetal/print.cpp baremetal/report.cpp baremetal/frames.cpp \
            baremetal/runner.cpp; do
