@@ -23,6 +23,7 @@ round-trip pair the net is median - timer pair modulo 2^64 (the kernel's unsigne
 difference), the one-way figure net // 2, p95_net = p95 - timer pair (unclamped). For named
 series every net (median, p95 and min) is clamped at 0.
 """
+import os
 import re
 import sys
 
@@ -171,8 +172,11 @@ def main(argv):
     except OSError as e:
         print(f'bench_stats.py: {e}\n{USAGE}', file=sys.stderr)
         return 2
-    for line in summary(text):
-        print(line)
+    try:
+        for line in summary(text):
+            print(line)
+    except BrokenPipeError:   # `| head`: the reader has what it wanted; no flush error at exit
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 
