@@ -63,8 +63,7 @@ inline std::uint64_t read_cr3() { std::uint64_t v; asm volatile("mov %%cr3, %0" 
 void serial_init();
 void put(const char* s);
 void put(char c);
-void put_dec(std::uint64_t v);
-void put_hex(std::uint64_t v);
+// Formatted: baremetal::console (baremetal/machine.hpp).
 // Ends QEMU through isa-debug-exit (port 0xf4): QEMU's status is (code << 1) | 1
 // (baremetal/exit_code.hpp). On a PC the write does nothing and the CPU halts.
 using baremetal::ExitCode;

@@ -89,25 +89,15 @@ extern "C" void eros_exception(TrapFrame* f) {
                   f->vector == 14 ? read_cr2() : f->rip, f->rip);
     return;
   }
-  put(user ? "fault: d" : "KERNEL FAULT: d");
-  put_dec(current_id());
-  put(' ');
-  put(exception_name(f->vector));
-  put(" (vector ");
-  put_dec(f->vector);
-  put(") error=");
-  put_hex(f->error);
-  put(" rip=");
-  put_hex(f->rip);
-  put(" rsp=");
-  put_hex(f->rsp);
-  if (f->vector == 14) {
-    put(" addr=");
-    put_hex(read_cr2());
-  }
-  put('\n');
+  using eros::baremetal::console;
+  using eros::baremetal::hex;
+  console("{}{} {} (vector {}) error={} rip={} rsp={}", user ? "fault: d" : "KERNEL FAULT: d",
+          current_id(), exception_name(f->vector), f->vector, hex(f->error), hex(f->rip),
+          hex(f->rsp));
+  if (f->vector == 14) console(" addr={}", hex(read_cr2()));
+  console("\n");
   if (!user || kernel == nullptr || current_id() == eros::kNoDomain) {
-    put("kernel panic: fault in the kernel\n");
+    console("kernel panic: fault in the kernel\n");
     exit_qemu(ExitCode::Panic);
   }
   // No keeper (void, stale, or a kernel object, which would answer at once): the core

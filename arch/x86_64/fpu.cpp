@@ -115,18 +115,17 @@ void vector_cpu_init() {
     vector_save_kind = (a & 1) != 0 ? VectorSave::xsaveopt : VectorSave::xsave;
     vector_xinuse = (a & 4) != 0;
   }
-  put("vector state: ");
   if (vector_save_kind == VectorSave::fxsave) {
-    put("FXSAVE (x87, SSE; no XSAVE)\n");
+    baremetal::console("vector state: FXSAVE (x87, SSE; no XSAVE)\n");
     return;
   }
-  put(vector_save_kind == VectorSave::xsaveopt ? "XSAVEOPT" : "XSAVE");
-  put(", XCR0 ");
-  put_hex(vector_xcr0);
-  put((vector_xcr0 & 0xE0) != 0 ? " (x87, SSE, AVX, AVX-512)" : (vector_xcr0 & 4) != 0 ? " (x87, SSE, AVX)" : " (x87, SSE)");
-  put(", ");
-  put_dec(vector_area_bytes);
-  put(" bytes a domain\n");
+  baremetal::console("vector state: {}, XCR0 {}{}, {} bytes a domain\n",
+                     vector_save_kind == VectorSave::xsaveopt ? "XSAVEOPT" : "XSAVE",
+                     baremetal::hex(vector_xcr0),
+                     (vector_xcr0 & 0xE0) != 0 ? " (x87, SSE, AVX, AVX-512)"
+                     : (vector_xcr0 & 4) != 0  ? " (x87, SSE, AVX)"
+                                               : " (x87, SSE)",
+                     vector_area_bytes);
 }
 
 void vector_reset() {

@@ -124,41 +124,19 @@ BootInfo read_boot_info(std::uint64_t magic, std::uint64_t info, std::uint64_t i
 }
 
 void print_boot_info(const BootInfo& b) {
-  put("loader: Multiboot ");
-  put_dec(static_cast<std::uint64_t>(b.multiboot));
-  if (b.loader_name != nullptr) {
-    put(" (");
-    put(b.loader_name);
-    put(')');
-  }
+  using baremetal::console;
+  console("loader: Multiboot {}", b.multiboot);
+  if (b.loader_name != nullptr) console(" ({})", b.loader_name);
   if (b.multiboot == 2) {
-    if (b.efi) {
-      put(", EFI (system table ");
-      put_hex(b.efi_system_table);
-      put(')');
-    } else {
-      put(", BIOS (no EFI system table tag)");
-    }
+    if (b.efi)
+      console(", EFI (system table {})", baremetal::hex(b.efi_system_table));
+    else
+      console(", BIOS (no EFI system table tag)");
   }
-  put('\n');
-  put("screen: ");
-  put(screen_mode_name());
-  if (b.fb.addr != 0 && b.fb.type == 1) {
-    put(' ');
-    put_dec(b.fb.width);
-    put('x');
-    put_dec(b.fb.height);
-    put('x');
-    put_dec(b.fb.bpp);
-  }
-  if (screen_cols() != 0) {
-    put(", ");
-    put_dec(screen_cols());
-    put(" x ");
-    put_dec(screen_rows());
-    put(" characters");
-  }
-  put('\n');
+  console("\nscreen: {}", screen_mode_name());
+  if (b.fb.addr != 0 && b.fb.type == 1) console(" {}x{}x{}", b.fb.width, b.fb.height, b.fb.bpp);
+  if (screen_cols() != 0) console(", {} x {} characters", screen_cols(), screen_rows());
+  console("\n");
 }
 
 }  // namespace eros::x86

@@ -185,9 +185,7 @@ void X86Platform::copy(const Domain& to, void* dst, const Domain& from, const vo
 }
 
 void X86Platform::panic(const char* why) noexcept {
-  x86::put("kernel panic: ");
-  x86::put(why);
-  x86::put('\n');
+  baremetal::console("kernel panic: {}\n", why);
   x86::exit_qemu(x86::ExitCode::Panic);
 }
 

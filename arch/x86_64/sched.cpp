@@ -44,11 +44,8 @@ void timer_interrupt() {
   user_rsp = 0;
   if (quiet_ticks >= kWatchdogTicks && !kernel->any_ready()) {
     // Nothing but preempted domains computing, and no invocation for a long time.
-    put("watchdog: d");
-    put_dec(me);
-    put(" ran ");
-    put_dec(kWatchdogTicks);
-    put(" ticks with no invocation anywhere: scenario stopped\n");
+    baremetal::console("watchdog: d{} ran {} ticks with no invocation anywhere: scenario stopped\n",
+                       me, kWatchdogTicks);
     scenario_stopped = true;
     switch_stack(&contexts[me].rsp, scheduler_rsp);   // never resumed
   }

@@ -33,27 +33,6 @@ void put(char c) {
 void put(const char* s) {
   while (*s != 0) put(*s++);
 }
-void put_dec(std::uint64_t v) {
-  char buf[24];
-  int i = 0;
-  do {
-    buf[i++] = static_cast<char>('0' + v % 10);
-    v /= 10;
-  } while (v != 0);
-  while (i > 0) put(buf[--i]);
-}
-void put_hex(std::uint64_t v) {
-  put("0x");
-  bool started = false;
-  for (int shift = 60; shift >= 0; shift -= 4) {
-    unsigned d = (v >> shift) & 0xF;
-    if (d != 0 || started || shift == 0) {
-      put("0123456789abcdef"[d]);
-      started = true;
-    }
-  }
-}
-
 
 void exit_qemu(ExitCode code) {
   outb(0xF4, static_cast<std::uint8_t>(code));

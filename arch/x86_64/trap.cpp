@@ -39,17 +39,8 @@ extern "C" void eros_syscall_irregular(std::uint64_t op, const std::uint64_t* ke
   Domain& me = k.domain(x86::current_id());
   if (op == baremetal::kTrapHalt) k.halt(me);   // the program returned (arch/x86_64/user/runtime.cpp)
   const std::uint64_t um = kept[1], ur = kept[2], ures = kept[3];
-  x86::put("fault: d");
-  x86::put_dec(me.id);
-  x86::put(" bad trap: op ");
-  x86::put_dec(op);
-  x86::put(" message ");
-  x86::put_hex(um);
-  x86::put(" receive ");
-  x86::put_hex(ur);
-  x86::put(" result ");
-  x86::put_hex(ures);
-  x86::put('\n');
+  baremetal::console("fault: d{} bad trap: op {} message {} receive {} result {}\n", me.id, op,
+                     baremetal::hex(um), baremetal::hex(ur), baremetal::hex(ures));
   // Told to its keeper as a fault; restarted, the trap returns having done nothing.
   k.fault(me, FaultKind::BadTrap, op, um, 0);
 }
