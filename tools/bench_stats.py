@@ -19,15 +19,15 @@ printed before it printed raw samples. tools/repro.py and arch/x86_64/boot_test.
 
 The statistics, on the samples sorted: median = s[n // 2] (the upper middle one), p95 =
 s[(n * 95) // 100], min = s[0]; the timer pair is the median of the `timer` series. For a
-round-trip pair the net is median - timer pair modulo 2^64 (the kernel's unsigned
-difference), the one-way figure net // 2, p95_net = p95 - timer pair (unclamped). For named
-series every net (median, p95 and min) is clamped at 0.
+round-trip pair the net is median - timer pair and p95_net = p95 - timer pair, the one-way
+figure net // 2; for named series the median's, p95's and min's nets. Every net is clamped
+at 0: where the clock steps coarsely (a hosted TSC moving by 21) a median can fall below
+the timer pair, and nothing took less than no time.
 """
 import os
 import re
 import sys
 
-MASK64 = (1 << 64) - 1
 # A round-trip pair's first series: what one sample is, as the summary words it.
 KINDS = {'round-trip': 'round trip', 'system-call': 'round trip', 'first-write': 'first write'}
 
@@ -83,7 +83,7 @@ def plain(series):
     mn, med, p95 = stats(rt)
     tmed = stats(timer)[1]
     return {'kind': KINDS[kind], 'median': med, 'p95': p95, 'min': mn, 'timer': tmed,
-            'net': (med - tmed) & MASK64, 'p95_net': p95 - tmed, 'n': len(rt)}
+            'net': max(med - tmed, 0), 'p95_net': max(p95 - tmed, 0), 'n': len(rt)}
 
 
 def named(series):
