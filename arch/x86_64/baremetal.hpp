@@ -107,6 +107,7 @@ void vector_copy(const Domain& to, void* dst, const Domain& from, const void* sr
 
 // ---- CPU set-up -------------------------------------------------------------------------
 void cpu_init();                  // GDT, TSS, IDT, syscall MSRs, SSE, page globals
+void print_cpu();                 // "cpu: " and its brand string (CPUID), PCID
 // struct Tss, tss and set_kernel_stack: platform_impl.hpp (activate, inline, uses them)
 
 // ---- domains on this machine ------------------------------------------------------------

@@ -126,4 +126,22 @@ void cpu_init() {
   wrmsr(kSfmask, 0x47700);          // TF, IF, DF, IOPL, NT, AC cleared on entry
 }
 
+void print_cpu() {
+  std::uint32_t brand[12] = {};
+  std::uint32_t max_ext;
+  asm volatile("cpuid" : "=a"(max_ext) : "a"(0x80000000) : "rbx", "rcx", "rdx");
+  if (max_ext >= 0x80000004) {
+    for (std::uint32_t leaf = 0; leaf < 3; ++leaf)
+      asm volatile("cpuid"
+                   : "=a"(brand[leaf * 4]), "=b"(brand[leaf * 4 + 1]), "=c"(brand[leaf * 4 + 2]),
+                     "=d"(brand[leaf * 4 + 3])
+                   : "a"(0x80000002 + leaf), "c"(0));
+  }
+  char text[49] = {};
+  for (int i = 0; i < 48; ++i) text[i] = reinterpret_cast<const char*>(brand)[i];
+  baremetal::console("cpu: {}{}\n", text[0] != 0 ? text : "(no brand string)",
+                     pcid_enabled ? " (PCID on)" : "");
+}
+
+
 }  // namespace eros::x86

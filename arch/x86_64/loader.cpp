@@ -139,4 +139,29 @@ void print_boot_info(const BootInfo& b) {
   console("\n");
 }
 
+void read_cmdline(std::uint64_t magic, std::uint64_t info, char* cmdline, std::uint32_t size) {
+  const char* from = nullptr;
+  if (magic == kMultiboot1Magic) {
+    const auto* mb = phys_to_virt<const std::uint32_t>(info);
+    if ((mb[0] & 4) != 0 && mb[4] != 0) from = phys_to_virt<const char>(mb[4]);
+  } else if (magic == kMultiboot2Magic) {
+    const auto* base = phys_to_virt<const std::uint8_t>(info);
+    const std::uint32_t total = *reinterpret_cast<const std::uint32_t*>(base);
+    for (std::uint32_t off = 8; off + 8 <= total && off < 16384;) {
+      const auto* tag = reinterpret_cast<const std::uint32_t*>(base + off);
+      if (tag[0] == 0 || tag[1] < 8) break;
+      if (tag[0] == 1) {   // the boot command line
+        from = reinterpret_cast<const char*>(base + off + 8);
+        break;
+      }
+      off += (tag[1] + 7) & ~7u;
+    }
+  }
+  std::uint32_t i = 0;
+  if (from != nullptr)
+    for (; i + 1 < size && from[i] != 0; ++i) cmdline[i] = from[i];
+  cmdline[i] = 0;
+}
+
+
 }  // namespace eros::x86
