@@ -5,6 +5,7 @@
 #pragma once
 #include <cstdint>
 
+#include "baremetal/print.hpp"
 #include "core/kernel.hpp"
 
 namespace eros::baremetal {
@@ -40,4 +41,11 @@ struct RunCounters {
 RunCounters counters();
 
 }  // namespace machine
+
+// print() on the machine's console: console("fault: d{} at {}\n", id, hex(pc)).
+template <class... A>
+void console(const char* fmt, const A&... a) {
+  print(&machine::put, fmt, a...);
+}
+
 }  // namespace eros::baremetal

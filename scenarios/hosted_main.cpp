@@ -7,10 +7,14 @@
 //
 //   eros-scenarios [--bench [--quick]]   benchmarks (not compared) are run only with
 //                                        --bench; --quick as the kernel's command line
+//
+// A benchmark prints its raw samples exactly as the kernel does (baremetal/report.hpp),
+// in host TSC ticks: `tools/bench_stats.py LOG` gives their statistics.
 #include <cstdio>
 #include <cstring>
 #include <vector>
 
+#include "baremetal/report.hpp"
 #include "scenarios/load.hpp"
 #include "scenarios/scenarios.hpp"
 #include "sim/system.hpp"
@@ -19,11 +23,14 @@ using namespace eros;
 
 namespace {
 
+void put(char c) { std::putchar(c); }
+
 // The hosted host of scenarios/load.hpp: a space is System::new_space, a domain a fiber
 // whose data area is System::alloc'd in its space.
 struct Host {
   sim::System& sys;
   std::vector<std::byte*> data{nullptr};   // by DomainId
+  std::vector<std::uint64_t> words{0};     // its size in 8-byte words
 
   Kernel& kernel() { return sys.kernel(); }
   bool new_space(std::uint32_t index) { return index == 0 || sys.new_space() == index; }
@@ -36,8 +43,12 @@ struct Host {
               spec.ro_pages * scenarios::kPageBytes, sim::kRead);
     const DomainId id = sys.spawn([program = spec.program, area, param] { program(area, param); },
                                   spec.space);
-    if (data.size() <= id) data.resize(id + 1, nullptr);
+    if (data.size() <= id) {
+      data.resize(id + 1, nullptr);
+      words.resize(id + 1, 0);
+    }
     data[id] = area;
+    words[id] = area == nullptr ? 0 : std::uint64_t{spec.data_pages} * scenarios::kPageBytes / 8;
     return id;
   }
 };
@@ -66,27 +77,11 @@ int main(int argc, char** argv) {
     sys.run();
     if (!s.benchmark) {
       std::printf("=== scenario %s\n%s=== end %s\n", s.name, sys.trace_text().c_str(), s.name);
-    } else if (report != nullptr &&
-               reinterpret_cast<const std::uint64_t*>(report)[0] == scenarios::kSeriesMagic) {
-      // Named series (scenarios.hpp): the minimum of each.
-      const auto* w = reinterpret_cast<const std::uint64_t*>(report);
-      std::printf("bench %s:", s.name);
-      const std::uint64_t* p = w + 2;
-      for (std::uint64_t k = 0; k < w[1]; ++k) {
-        char name[9] = {};
-        std::memcpy(name, p, 8);
-        std::uint64_t best = ~std::uint64_t{0};
-        for (std::uint64_t j = 0; j < p[2]; ++j) best = p[3 + j] < best ? p[3 + j] : best;
-        std::printf(" %s min %llu", name, static_cast<unsigned long long>(best));
-        p += 3 + p[2];
-      }
-      std::printf(" ticks (hosted, TSC)\n");
-    } else if (report != nullptr) {
-      auto* w = reinterpret_cast<const std::uint64_t*>(report);
-      std::uint64_t best = ~std::uint64_t{0};
-      for (std::uint64_t j = 0; j < w[0]; ++j) best = w[1 + j] < best ? w[1 + j] : best;
-      std::printf("bench %s: min round trip %llu ticks (hosted, TSC)\n", s.name,
-                  static_cast<unsigned long long>(best));
+    } else {
+      // The bare-metal kernel's raw sample lines (baremetal/report.hpp), in host TSC ticks:
+      // tools/bench_stats.py derives the statistics of both platforms the same way.
+      baremetal::report_bench(&put, s.name, s.what, reinterpret_cast<const std::uint64_t*>(report),
+                              report != nullptr ? host.words[s.report] : 0, scenarios::kSeriesMagic);
     }
   }
   return 0;

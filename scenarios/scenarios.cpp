@@ -392,7 +392,7 @@ enum FaultCase : std::uint64_t {
   kCli, kHlt, kIn, kOut, kMovCr3, kUd2, kInt3, kDivZero, kJumpKernel, kJumpNonCanonical,
   kJumpNull, kWriteCode, kStackOverflow, kBadTrap, kBadResult,
 };
-// What the machine reports each as (arch/x86_64/machine.cpp maps its vectors the same way).
+// What the machine reports each as (arch/x86_64/exceptions.cpp maps its vectors the same way).
 constexpr FaultKind fault_kind(std::uint64_t c) {
   switch (c) {
     case kUd2: return FaultKind::InvalidInstruction;

@@ -1,6 +1,6 @@
 // The bare-metal kernel's freestanding print and benchmark reports (baremetal/), tested
-// hosted: each argument type, a missing argument, and the exact report lines the boot
-// tests and tools/repro.py read.
+// hosted: each argument type, a missing argument, and the exact raw sample lines that
+// tools/bench_stats.py reads.
 #include <catch2/catch.hpp>
 
 #include <cstdint>
@@ -50,33 +50,45 @@ TEST_CASE("print: each {} takes the next argument by its type", "[print]") {
   CHECK(printed("{", 1u) == "{");
 }
 
-TEST_CASE("report: a round trip's median, p95, min, the timer pair and the net", "[print]") {
-  // n = 4 samples, then 4 timer pairs
+TEST_CASE("report: a round trip is its kind's samples and the timer pairs, raw", "[print]") {
+  // n = 4 samples, then 4 timer pairs: printed in their order, not sorted
   CHECK(report("bench-intra", {4, 13, 10, 12, 11, 2, 3, 2, 2}) ==
         "bench bench-intra: what it does\n"
-        "  round trip median 12 p95 13 min 10 ticks, timer pair 2, round trip net 10, "
-        "one-way (net/2) 5 (4 samples after warm-up; trace off)\n");
+        "  samples round-trip bytes 0 n 4: 13 10 12 11\n"
+        "  samples timer bytes 0 n 4: 2 3 2 2\n");
   CHECK(report("bench-number", {1, 7, 1}) ==
         "bench bench-number: what it does\n"
-        "  round trip median 7 p95 7 min 7 ticks, timer pair 1, round trip net 6, "
-        "system call (net) 6 (1 samples after warm-up; trace off)\n");
+        "  samples system-call bytes 0 n 1: 7\n"
+        "  samples timer bytes 0 n 1: 1\n");
   CHECK(report("bench-first-write", {1, 9, 1}) ==
         "bench bench-first-write: what it does\n"
-        "  first write median 9 p95 9 min 9 ticks, timer pair 1, net 8 (1 samples after "
-        "warm-up; trace off)\n");
+        "  samples first-write bytes 0 n 1: 9\n"
+        "  samples timer bytes 0 n 1: 1\n");
+  CHECK(report("bench-n", {1, 18446744073709551615u, 0}) ==   // only the exact names
+        "bench bench-n: what it does\n"
+        "  samples round-trip bytes 0 n 1: 18446744073709551615\n"
+        "  samples timer bytes 0 n 1: 0\n");
   CHECK(report("bench-x", {}) == "bench bench-x: no data\n");
   CHECK(report("bench-x", {0}) == "bench bench-x: no samples\n");
   CHECK(report("bench-x", {3, 1, 2}) == "bench bench-x: no samples\n");   // past the area
+  std::vector<std::uint64_t> big(1 + 2 * (kMaxPlain + 1), 1);
+  big[0] = kMaxPlain + 1;
+  CHECK(report("bench-x", big) == "bench bench-x: no samples\n");   // a garbage count
 }
 
-TEST_CASE("report: named series, each net of the timer series", "[print]") {
+TEST_CASE("report: named series, each as it is", "[print]") {
   const std::vector<std::uint64_t> w = {kMagic, 2,
                                         name_word("copy"), 4096, 3, 50, 40, 45,
                                         name_word("timer"), 0, 2, 5, 5};
   CHECK(report("bench-s", w) ==
         "bench bench-s: what it does\n"
-        "  series copy bytes 4096 median 45 p95 50 min 40 ticks, timer pair 5, net 40 (3 samples)\n"
-        "  series timer bytes 0 median 5 p95 5 min 5 ticks, timer pair 5, net 0 (2 samples)\n");
+        "  samples copy bytes 4096 n 3: 50 40 45\n"
+        "  samples timer bytes 0 n 2: 5 5\n");
   CHECK(report("bench-s", {kMagic, 1, name_word("copy"), 0, 9, 1}) ==
         "bench bench-s: what it does\n  series: malformed\n");
+  // The second series is malformed: not even the first one's samples are printed.
+  CHECK(report("bench-s", {kMagic, 2, name_word("copy"), 0, 1, 7, name_word("timer"), 0, 0}) ==
+        "bench bench-s: what it does\n  series: malformed\n");
+  CHECK(report("bench-s", {kMagic, 1, name_word("eightchr"), 8, 1, 3}) ==
+        "bench bench-s: what it does\n  samples eightchr bytes 8 n 1: 3\n");
 }

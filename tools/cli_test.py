@@ -64,6 +64,9 @@ def main():
                  'tools/repro.py --nope')
     expect_usage([sys.executable, os.path.join(src, 'tools', 'repro.py'), '--samples', 'x'], src,
                  'tools/repro.py --samples x')
+    for args in ([], ['--nope'], ['a.log', 'b.log']):
+        expect_usage([sys.executable, os.path.join(src, 'tools', 'bench_stats.py')] + args, src,
+                     'tools/bench_stats.py ' + ' '.join(args))
 
     # help lists every command the script dispatches.
     script = open(eros).read()

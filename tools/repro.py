@@ -39,6 +39,9 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench_stats  # noqa: E402  (tools/bench_stats.py: the benchmarks' statistics, once)
+
 KERNEL_EXPERIMENTS = ['null', 'oneway', 'echo', 'twohop', 'throughput', 'spaces']
 ALL_EXPERIMENTS = KERNEL_EXPERIMENTS + ['copy', 'baselines', 'baremetal']
 PAYLOADS = [0, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536]
@@ -874,33 +877,12 @@ def run_qemu(elf, accel, append, log_path, timeout):
 
 
 def parse_baremetal(text):
-    """The kernel's bench lines (arch/x86_64/main.cpp: report_bench), its TSC and boot lines."""
+    """The kernel's raw benchmark samples (baremetal/report.cpp), their statistics by
+    tools/bench_stats.py, and its TSC and boot lines."""
     import re
-    out = {'bench': {}, 'tsc_hz': None, 'boot_ticks': None, 'cpu': None, 'all_ran': False}
-    cur = None
-    plain = re.compile(r'^  (round trip|first write) median (\d+) p95 (\d+) min (\d+) ticks, timer pair (\d+), '
-                       r'(?:round trip )?net (\d+).*\((\d+) samples')
-    series = re.compile(r'^  series (\S+) bytes (\d+) median (\d+) p95 (\d+) min (\d+) ticks, timer pair (\d+), '
-                        r'net (\d+) \((\d+) samples\)')
+    out = {'bench': bench_stats.benches(text), 'tsc_hz': None, 'boot_ticks': None, 'cpu': None,
+           'all_ran': False}
     for line in text.splitlines():
-        m = re.match(r'^bench (\S+): (.*)$', line)
-        if m:
-            cur = out['bench'].setdefault(m.group(1), {'what': m.group(2), 'series': {}})
-            continue
-        m = plain.match(line)
-        if m and cur is not None:
-            med, p95, mn, timer, net, n = (int(m.group(i)) for i in range(2, 8))
-            cur['series']['main'] = {'kind': m.group(1), 'median': med, 'p95': p95, 'min': mn,
-                                     'timer': timer, 'net': net, 'p95_net': p95 - timer, 'n': n}
-            continue
-        m = series.match(line)
-        if m and cur is not None:
-            name = m.group(1)
-            b, med, p95, mn, timer, net, n = (int(m.group(i)) for i in range(2, 9))
-            cur['series'][name] = {'bytes': b, 'median': med, 'p95': p95, 'min': mn, 'timer': timer,
-                                   'net': net, 'p95_net': max(p95 - timer, 0), 'min_net': max(mn - timer, 0),
-                                   'n': n}
-            continue
         m = re.match(r'^tsc: \d+ MHz = (\d+) Hz', line)
         if m:
             out['tsc_hz'] = int(m.group(1))

@@ -63,10 +63,7 @@ inline std::uint64_t read_cr3() { std::uint64_t v; asm volatile("mov %%cr3, %0" 
 void serial_init();
 void put(const char* s);
 void put(char c);
-void put_dec(std::uint64_t v);
-void put_hex(std::uint64_t v);
-// The event in exactly sim::to_text's form (sim/system.cpp), without the newline.
-void put_event(const Event& e);
+// Formatted: baremetal::console (baremetal/machine.hpp).
 // Ends QEMU through isa-debug-exit (port 0xf4): QEMU's status is (code << 1) | 1
 // (baremetal/exit_code.hpp). On a PC the write does nothing and the CPU halts.
 using baremetal::ExitCode;
@@ -110,6 +107,7 @@ void vector_copy(const Domain& to, void* dst, const Domain& from, const void* sr
 
 // ---- CPU set-up -------------------------------------------------------------------------
 void cpu_init();                  // GDT, TSS, IDT, syscall MSRs, SSE, page globals
+void print_cpu();                 // "cpu: " and its brand string (CPUID), PCID
 // struct Tss, tss and set_kernel_stack: platform_impl.hpp (activate, inline, uses them)
 
 // ---- domains on this machine ------------------------------------------------------------

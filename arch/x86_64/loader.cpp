@@ -124,41 +124,44 @@ BootInfo read_boot_info(std::uint64_t magic, std::uint64_t info, std::uint64_t i
 }
 
 void print_boot_info(const BootInfo& b) {
-  put("loader: Multiboot ");
-  put_dec(static_cast<std::uint64_t>(b.multiboot));
-  if (b.loader_name != nullptr) {
-    put(" (");
-    put(b.loader_name);
-    put(')');
-  }
+  using baremetal::console;
+  console("loader: Multiboot {}", b.multiboot);
+  if (b.loader_name != nullptr) console(" ({})", b.loader_name);
   if (b.multiboot == 2) {
-    if (b.efi) {
-      put(", EFI (system table ");
-      put_hex(b.efi_system_table);
-      put(')');
-    } else {
-      put(", BIOS (no EFI system table tag)");
+    if (b.efi)
+      console(", EFI (system table {})", baremetal::hex(b.efi_system_table));
+    else
+      console(", BIOS (no EFI system table tag)");
+  }
+  console("\nscreen: {}", screen_mode_name());
+  if (b.fb.addr != 0 && b.fb.type == 1) console(" {}x{}x{}", b.fb.width, b.fb.height, b.fb.bpp);
+  if (screen_cols() != 0) console(", {} x {} characters", screen_cols(), screen_rows());
+  console("\n");
+}
+
+void read_cmdline(std::uint64_t magic, std::uint64_t info, char* cmdline, std::uint32_t size) {
+  const char* from = nullptr;
+  if (magic == kMultiboot1Magic) {
+    const auto* mb = phys_to_virt<const std::uint32_t>(info);
+    if ((mb[0] & 4) != 0 && mb[4] != 0) from = phys_to_virt<const char>(mb[4]);
+  } else if (magic == kMultiboot2Magic) {
+    const auto* base = phys_to_virt<const std::uint8_t>(info);
+    const std::uint32_t total = *reinterpret_cast<const std::uint32_t*>(base);
+    for (std::uint32_t off = 8; off + 8 <= total && off < 16384;) {
+      const auto* tag = reinterpret_cast<const std::uint32_t*>(base + off);
+      if (tag[0] == 0 || tag[1] < 8) break;
+      if (tag[0] == 1) {   // the boot command line
+        from = reinterpret_cast<const char*>(base + off + 8);
+        break;
+      }
+      off += (tag[1] + 7) & ~7u;
     }
   }
-  put('\n');
-  put("screen: ");
-  put(screen_mode_name());
-  if (b.fb.addr != 0 && b.fb.type == 1) {
-    put(' ');
-    put_dec(b.fb.width);
-    put('x');
-    put_dec(b.fb.height);
-    put('x');
-    put_dec(b.fb.bpp);
-  }
-  if (screen_cols() != 0) {
-    put(", ");
-    put_dec(screen_cols());
-    put(" x ");
-    put_dec(screen_rows());
-    put(" characters");
-  }
-  put('\n');
+  std::uint32_t i = 0;
+  if (from != nullptr)
+    for (; i + 1 < size && from[i] != 0; ++i) cmdline[i] = from[i];
+  cmdline[i] = 0;
 }
+
 
 }  // namespace eros::x86

@@ -29,6 +29,9 @@ struct BootInfo {
 // Reads the loader's information (already in the direct map: Multiboot 2's is copied into
 // the image by boot.S). image_end: the first physical byte after the kernel's bss.
 BootInfo read_boot_info(std::uint64_t magic, std::uint64_t info, std::uint64_t image_end);
+// The kernel's command line (Multiboot 1: QEMU's -append; Multiboot 2: GRUB's) into
+// cmdline[0, size), NUL-terminated ("" when the loader gave none).
+void read_cmdline(std::uint64_t magic, std::uint64_t info, char* cmdline, std::uint32_t size);
 // Two lines: "loader: Multiboot 2 (GRUB 2.06), EFI (system table 0x...)" and
 // "screen: ..." (the console's mode and size).
 void print_boot_info(const BootInfo& b);

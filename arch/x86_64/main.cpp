@@ -16,52 +16,9 @@ extern std::uint64_t eros_multiboot_info, eros_multiboot_magic;
 
 namespace eros::x86 {
 namespace {
-
-// The kernel's command line (Multiboot 1: QEMU's -append; Multiboot 2: GRUB's), read
-// before the frames can overwrite it (baremetal/cmdline.hpp: its words).
+// The kernel's command line, read before the frames can overwrite it (baremetal/cmdline.hpp:
+// its words).
 char cmdline[512];
-
-void read_cmdline(std::uint64_t magic, std::uint64_t info) {
-  const char* from = nullptr;
-  if (magic == kMultiboot1Magic) {
-    const auto* mb = phys_to_virt<const std::uint32_t>(info);
-    if ((mb[0] & 4) != 0 && mb[4] != 0) from = phys_to_virt<const char>(mb[4]);
-  } else if (magic == kMultiboot2Magic) {
-    const auto* base = phys_to_virt<const std::uint8_t>(info);
-    const std::uint32_t total = *reinterpret_cast<const std::uint32_t*>(base);
-    for (std::uint32_t off = 8; off + 8 <= total && off < 16384;) {
-      const auto* tag = reinterpret_cast<const std::uint32_t*>(base + off);
-      if (tag[0] == 0 || tag[1] < 8) break;
-      if (tag[0] == 1) {   // the boot command line
-        from = reinterpret_cast<const char*>(base + off + 8);
-        break;
-      }
-      off += (tag[1] + 7) & ~7u;
-    }
-  }
-  std::uint32_t i = 0;
-  if (from != nullptr)
-    for (; i + 1 < sizeof cmdline && from[i] != 0; ++i) cmdline[i] = from[i];
-  cmdline[i] = 0;
-}
-
-void print_cpu() {
-  std::uint32_t brand[12] = {};
-  std::uint32_t max_ext;
-  asm volatile("cpuid" : "=a"(max_ext) : "a"(0x80000000) : "rbx", "rcx", "rdx");
-  if (max_ext >= 0x80000004) {
-    for (std::uint32_t leaf = 0; leaf < 3; ++leaf)
-      asm volatile("cpuid"
-                   : "=a"(brand[leaf * 4]), "=b"(brand[leaf * 4 + 1]), "=c"(brand[leaf * 4 + 2]),
-                     "=d"(brand[leaf * 4 + 3])
-                   : "a"(0x80000002 + leaf), "c"(0));
-  }
-  char text[49] = {};
-  for (int i = 0; i < 48; ++i) text[i] = reinterpret_cast<const char*>(brand)[i];
-  baremetal::print(&baremetal::machine::put, "cpu: {}{}\n", text[0] != 0 ? text : "(no brand string)",
-                   pcid_enabled ? " (PCID on)" : "");
-}
-
 }  // namespace
 }  // namespace eros::x86
 
@@ -80,7 +37,7 @@ extern "C" [[noreturn]] void eros_kmain() {
   // The command line's reading and the scenario selection are the test harness's, not the
   // boot's: their ticks are taken out of the boot figure.
   std::uint64_t harness = X86Platform::cycles();
-  read_cmdline(eros_multiboot_magic, eros_multiboot_info);
+  read_cmdline(eros_multiboot_magic, eros_multiboot_info, cmdline, sizeof cmdline);
   harness = X86Platform::cycles() - harness;
   for (auto** f = __init_array_start; f != __init_array_end; ++f) (**f)();
   cpu_init();

@@ -90,7 +90,7 @@ inline DomainId current_id() { return current_domain != nullptr ? current_domain
 extern std::uint64_t loaded_root;   // the page table loaded (CR3 without its PCID bits)
 extern bool pcid_enabled;           // CR4.PCIDE: CR3 carries a space's tag
 
-// Vector state (arch/x86_64/baremetal.hpp, platform.cpp): the domain whose state the
+// Vector state (arch/x86_64/baremetal.hpp, fpu.cpp): the domain whose state the
 // registers hold, and how many domains have theirs put away.
 extern DomainId vector_owner;
 extern std::uint32_t vector_images;
