@@ -81,7 +81,8 @@ def main(argv):
     for name, body in printed.items():
         if name.startswith('bench-'):
             verdict(name, re.search(rf'^bench {re.escape(name)}: ', body, re.M) is not None
-                    and 'median' in body, 'no figures printed')
+                    and re.search(r'^  samples \S+ bytes \d+ n [1-9]\d*:', body, re.M) is not None
+                    and 'malformed' not in body, 'no samples printed')
             continue
         m = re.search(r'^vector state: (\d+) saves, (\d+) restores', body, re.M)
         touched = m is not None and (m.group(1) != '0' or m.group(2) != '0')

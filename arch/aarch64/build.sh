@@ -54,14 +54,9 @@ for src in scenarios/scenarios.cpp scenarios/vector.cpp arch/aarch64/user/runtim
   uobjs="$uobjs $obj"
 done
 nice $cxx $uflags -static -no-pie -Wl,-T,"$arch/user/user.ld" -Wl,--build-id=none -o "$out/user.elf" $uobjs -lgcc
-undefined=$(${tools}nm -u "$out/user.elf" || true)
-if [ -n "$undefined" ]; then echo "build-aarch64: the EL0 image has undefined symbols:"; echo "$undefined"; exit 1; fi
-if ${tools}size -A "$out/user.elf" | awk '$1 == ".data" && $2 != 0 { bad = 1 } END { exit !bad }'; then
-  echo "build-aarch64: the EL0 image has writable data (globals); programs may not"
-  exit 1
-fi
-${tools}objcopy -O binary "$out/user.elf" "$out/user.bin"
-printf '\t.section .user_blob, "a"\n\t.incbin "%s"\n' "$out/user.bin" > "$out/obj/user_blob.S"
+"$top/baremetal/undefined_check.sh" ${tools}nm "$out/user.elf" "$out/obj/user.checked"
+# No writable data (it is mapped read-only into every space); the flat image and its .incbin.
+"$top/baremetal/user_blob.sh" ${tools}objcopy ${tools}size "$out/user.elf" "$out/user.bin" "$out/obj/user_blob.S"
 nice $cxx -c "$out/obj/user_blob.S" -o "$out/obj/user_blob.o"
 
 # ---- the kernel and the smoke test -------------------------------------------------------
@@ -84,10 +79,7 @@ link() {   # link NAME SOURCES...: OUT/NAME.elf and OUT/NAME.bin
   [ "$name" = eros-aarch64 ] && objs="$objs $out/obj/user_blob.o"
   nice $cxx $kflags -static -no-pie -Wl,-T,"$arch/kernel.ld" -Wl,-z,max-page-size=0x1000 \
     -Wl,--build-id=none -Wl,--no-warn-rwx-segments -Wl,-n -o "$out/$name.elf.new" $objs -lgcc
-  undefined=$(${tools}nm -u "$out/$name.elf.new" || true)
-  if [ -n "$undefined" ]; then
-    echo "build-aarch64: $name: undefined symbols:"; echo "$undefined"; exit 1
-  fi
+  "$top/baremetal/undefined_check.sh" ${tools}nm "$out/$name.elf.new" "$out/obj/$name.checked"
   ${tools}objcopy -O binary "$out/$name.elf.new" "$out/$name.bin.new"
   replace "$name.elf"
   replace "$name.bin"
