@@ -102,7 +102,9 @@ void finish(const Node* stack, int depth, DeviceTree& out) {
     for (std::uint32_t i = 0; out.memory_count < 4 && reg_at(stack, depth, i, r); ++i)
       if (r.size != 0) out.memory[out.memory_count++] = r;
   }
-  if (n.compatible == nullptr) return;
+  // Everything looked for below is "arm,...": one scan first, past the virtio-mmio and
+  // other nodes (QEMU virt has 32 virtio-mmio).
+  if (n.compatible == nullptr || !lists(n.compatible, n.compatible_len, "arm,")) return;
   if (out.uart == 0 && lists(n.compatible, n.compatible_len, "arm,pl011") && reg_at(stack, depth, 0, r))
     out.uart = r.base;
   const bool v3 = lists(n.compatible, n.compatible_len, "arm,gic-v3");
