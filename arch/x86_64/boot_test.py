@@ -32,58 +32,10 @@ import re
 import subprocess
 import sys
 import time
-from xml.sax.saxutils import escape, quoteattr
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'tools'))
-import bench_stats  # noqa: E402  (tools/bench_stats.py: the benchmarks' statistics)
-
-# Faults printed by the kernel for a domain with no valid keeper (the trace shows the Fault
-# with status Void, then its Halt); keepers check theirs in the trace.
-EXPECTED_FAULTS = {
-    'fault-cli': '#GP', 'fault-out': '#GP', 'fault-ud2': '#UD', 'fault-divide': '#DE',
-    'fault-jump-kernel': '#PF', 'fault-bad-trap': 'bad trap', 'fault-yield-keeper': '#UD',
-}
-
-
-def blocks(text):
-    out = {}
-    for m in re.finditer(r'^=== scenario (\S+)\n(.*?)^=== end \1\n', text, re.M | re.S):
-        out[m.group(1)] = m.group(2)
-    return out
-
-
-def runs(text):
-    """What the kernel printed while each scenario ran: NAME -> text up to the next run."""
-    out = {}
-    parts = re.split(r'^--- run (\S+)\n', text, flags=re.M)
-    for i in range(1, len(parts) - 1, 2):
-        out[parts[i]] = parts[i + 1]
-    return out
-
-
-def endless_loop_ok(trace, text):
-    """The loops were preempted, the client finished, the watchdog ended the scenario."""
-    m = re.search(r'timer: (\d+) ticks, (\d+) preemptions', text)
-    return (m is not None and int(m.group(2)) >= 2 and trace.rstrip().endswith('Halt d3')
-            and trace.count('Call d3 Start(k1) -> 2 badge=0 sent=0 landed=0 Ok') == 3
-            and re.search(r'^watchdog: d[14] ', text, re.M) is not None)
-
-
-# Scenarios that only the hardware can run (hosted_main.cpp skips them): what to check.
-HARDWARE_ONLY = {'endless-loop': endless_loop_ok}
-
-
-VECTOR_SCENARIOS = ('vector-state', 'vector-avx')
-
-
-def vector_ok(name, text):
-    """Only the vector scenarios' programs touch the vector registers: elsewhere no save,
-    no restore."""
-    m = re.search(r'^vector state: (\d+) saves, (\d+) restores', text, re.M)
-    if m is None:
-        return False
-    return name in VECTOR_SCENARIOS or (m.group(1), m.group(2)) == ('0', '0')
-
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'baremetal'))
+from boot_check import (VECTOR_SCENARIOS, blocks, finish, junit_args, kernel_faults,  # noqa: E402
+                        runs, scenario_cases, write_junit)
 
 def cpu_max_case(top, want):
     """A second boot with `-cpu max` (TCG's AVX, XSAVE, XSAVEOPT; the default CPU has none
@@ -147,9 +99,9 @@ def check(top, runner):
     except subprocess.TimeoutExpired as e:
         metal, status, err = (e.stdout or b'').decode(errors='replace'), 124, 'timed out'
     hosted = subprocess.run([runner], capture_output=True, text=True, check=True).stdout
-    want, got, ran = blocks(hosted), blocks(metal), runs(metal)
+    want = blocks(hosted)
 
-    bad_kernel = [l for l in metal.splitlines() if l.startswith(('KERNEL FAULT', 'kernel panic'))]
+    bad_kernel = kernel_faults(metal)
     # QEMU's -kernel leaves VGA text mode: the screen console must have found it.
     screen_ok = re.search(r'^screen: VGA text, 80 x 25 characters$', metal, re.M) is not None
     success = re.search(r'^boot: the kernel exited with Success$', err, re.M) is not None
@@ -159,56 +111,10 @@ def check(top, runner):
                   f'{len(want)} hosted scenarios; {bad_kernel}; screen line found: {screen_ok}\n'
                   f'{metal[-4000:]}'))
 
-    for name, trace in want.items():
-        if name not in got:
-            cases.append((name, False, f'no trace on bare metal\n{ran.get(name, "")[-3000:]}'))
-            continue
-        if got[name] != trace:
-            cases.append((name, False, 'bare-metal trace differs from the hosted trace:\n'
-                          f'--- hosted\n{trace}--- bare metal\n{got[name]}'))
-            continue
-        if name in EXPECTED_FAULTS:
-            faults = re.findall(r'^fault: d\d+ (#\w+|bad trap)', ran.get(name, ''), re.M)
-            if faults != [EXPECTED_FAULTS[name]]:
-                cases.append((name, False, f'expected the fault {EXPECTED_FAULTS[name]}, '
-                              f'printed {faults}'))
-                continue
-        if not vector_ok(name, ran.get(name, '')):
-            cases.append((name, False, 'vector state saved or restored: '
-                          + re.findall(r'^vector state: .*', ran.get(name, ''), re.M)[0]))
-            continue
-        cases.append((name, True, ''))
-
-    for name, text in ran.items():   # bare metal only: benchmarks and hardware-only scenarios
-        if name in want:
-            continue
-        if name in HARDWARE_ONLY:
-            ok = name in got and HARDWARE_ONLY[name](got[name], text)
-            cases.append((name, ok, '' if ok else f'not as expected:\n{text[-3000:]}'))
-            continue
-        # Its raw samples printed, whole (tools/bench_stats.py finds figures in them).
-        ok = bool(bench_stats.benches(text).get(name, {}).get('series'))
-        ok = ok and vector_ok(name, text)
-        cases.append((name, ok, '' if ok else f'no figures printed, or vector state saved:\n'
-                      f'{text[-2000:]}'))
+    cases += scenario_cases('x86_64', want, metal)
     cases.append(cpu_max_case(top, want))
     cases.append(qemu_failure_case(top))
-    compared = sum(1 for n, ok, _ in cases if ok and n in want)
-    return cases, metal, compared
-
-
-def write_junit(path, cases, seconds):
-    failures = sum(not ok for _, ok, _ in cases)
-    with open(path, 'w') as f:
-        f.write('<?xml version="1.0" encoding="UTF-8"?>\n')
-        f.write(f'<testsuites><testsuite name="baremetal-x86_64" tests="{len(cases)}" '
-                f'failures="{failures}" errors="0" time="{seconds:.3f}">\n')
-        for name, ok, message in cases:
-            f.write(f'  <testcase classname="baremetal" name={quoteattr(name)}>')
-            if not ok:
-                f.write(f'<failure message="failed">{escape(message)}</failure>')
-            f.write('</testcase>\n')
-        f.write('</testsuite></testsuites>\n')
+    return cases, metal, want
 
 
 # The ISO boots: (boot.sh option, firmware, what the loader line must say, whether every
@@ -282,29 +188,13 @@ def main():
     args = sys.argv[1:]
     if args and args[0] == '--iso':
         return iso_main(args[1], args[2])
-    report = None
-    if '-o' in args:
-        i = args.index('-o')
-        report = args[i + 1]
-        del args[i:i + 2]
-    if '-r' in args:
-        i = args.index('-r')
-        del args[i:i + 2]
+    report = junit_args(args)
     top, runner = args[0], args[1]
     start = time.time()
-    cases, metal, compared = check(top, runner)
+    cases, metal, want = check(top, runner)
     if report:
-        write_junit(report, cases, time.time() - start)
-    # The benchmarks' figures (derived from the raw samples, as ./eros boot prints them),
-    # then the boot lines.
-    for line in bench_stats.summary(metal) + [l for l in metal.splitlines() if l.startswith('boot:')]:
-        print(line)
-    failed = [(n, m) for n, ok, m in cases if not ok]
-    for name, message in failed:
-        print(f'FAILED: {name}: {message}')
-    print(f'{len(cases) - len(failed)}/{len(cases)} bare-metal cases passed; '
-          f'{compared} scenarios byte-identical to the hosted traces')
-    return 1 if failed else 0
+        write_junit(report, 'baremetal-x86_64', cases, time.time() - start)
+    return finish(cases, metal, want)
 
 
 if __name__ == '__main__':
