@@ -34,6 +34,8 @@ def main():
     src, build = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
     eros = os.path.join(src, 'eros')
     for args in (['test', 'extra'], ['setup', '--x'], ['image', 'x'], ['help', 'x'],
+                 ['image', '--arch', 'sparc'], ['image', '--arch'], ['image', '--arch', 'aarch64', 'x'],
+                 ['boot', '--arch', 'sparc'], ['boot', '--arch'],
                  ['fuzz', '--seconds', 'abc'], ['fuzz', '--seconds', '0'], ['fuzz', '--seconds'],
                  ['fuzz', '--seconds=-3'], ['fuzz', '--bogus'], ['coverage', 'extra'],
                  ['coverage', '--kernel-tests', '--bogus'], ['no-such-command']):
