@@ -796,7 +796,22 @@ BAREMETAL_TCG_ONLY = 'bench-intra,bench-inter,bench-number,bench-yield,bench-map
 ACCEL_ARGS = {'tcg-icount': ['-accel', 'tcg', '-icount', 'shift=0'], 'tcg': ['-accel', 'tcg'],
               'kvm': ['-accel', 'kvm', '-cpu', 'host']}
 ACCEL_UNIT = {'tcg-icount': 'instructions', 'tcg': 'TSC ticks (QEMU TCG: the host clock)',
-              'kvm': 'cycles (TSC)'}
+              'kvm': 'cycles (TSC)', 'aarch64-tcg-icount': 'instructions (arm64: PMCCNTR_EL0)'}
+# The arm64 image (arch/aarch64/) on QEMU virt, TCG with -icount shift=0: PMCCNTR_EL0 counts
+# one per guest instruction. Its boot is `aarch64-tcg-icount` among the boots.
+AARCH64_QEMU = ['-M', 'virt', '-cpu', 'cortex-a53', '-accel', 'tcg', '-icount', 'shift=0', '-m', '256M',
+                '-nographic', '-monitor', 'none', '-semihosting', '-no-reboot']
+# L4Re's arm64 figures (cycles, EL1), and seL4's sel4bench on qemu-arm-virt -cpu cortex-a53
+# with -icount shift=0 (instructions: seL4_Call / seL4_ReplyRecv, 0 words, within one space
+# or between two). Reference columns only.
+L4RE_ARM64_REF = [
+    ('L4Re, Raspberry Pi 5 (EL1)', 'cycles', '247', '384', '138'),
+    ('L4Re, Ampere Altra (EL1)', 'cycles', '257', '399', '142'),
+    ('L4Re, Raspberry Pi 4 (EL1)', 'cycles', '505', '702', '305'),
+    ('L4Re, NXP S32G2 (EL1)', 'cycles', '562', '691', '230'),
+    ('seL4 sel4bench, qemu-arm-virt cortex-a53 -icount', 'instructions: seL4_Call / seL4_ReplyRecv, 0 words',
+     '191 / 215', '191 / 215', '—'),
+]
 
 
 def kvm_usable():
@@ -829,26 +844,32 @@ def last_level_cache_bytes():
     return best
 
 
-def kernel_exit_codes():
+def kernel_exit_codes(machine='x86_64'):
     """QEMU's exit status for each of the kernel's exit codes, {status: name}, read from
-    baremetal/exit_code.hpp (where they are defined, once): status = (code << 1) | 1."""
+    baremetal/exit_code.hpp (where they are defined, once): on x86_64 (isa-debug-exit)
+    status = (code << 1) | 1, on aarch64 (semihosting SYS_EXIT) status = code."""
     import re
     path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                         'baremetal', 'exit_code.hpp')
     with open(path) as f:
-        return {(int(code, 16) << 1) | 1: name
-                for name, code in re.findall(r'^\s*(\w+) = 0x([0-9a-fA-F]+),', f.read(), re.M)}
+        codes = re.findall(r'^\s*(\w+) = 0x([0-9a-fA-F]+),', f.read(), re.M)
+    if machine == 'aarch64':
+        return {int(code, 16): name for name, code in codes}
+    return {(int(code, 16) << 1) | 1: name for name, code in codes}
 
 
-def run_qemu(elf, accel, append, log_path, timeout):
+def run_qemu(elf, accel, append, log_path, timeout, machine='x86_64'):
     """Boots the image with -kernel and -append; returns the serial text, the exit status
     (the kernel's code by name, e.g. 'Success', or None when QEMU failed by itself or was
     killed: no status of QEMU's own is a kernel code), and the host's wall-clock ms from launching QEMU to its
     first serial line and to the first scenario's `--- run` line (the first domain)."""
     import threading
-    cmd = (['qemu-system-x86_64'] + ACCEL_ARGS[accel] +
-           ['-m', '256M', '-display', 'none', '-monitor', 'none', '-serial', 'stdio', '-no-reboot',
-            '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04', '-kernel', elf, '-append', append])
+    if machine == 'aarch64':
+        cmd = ['qemu-system-aarch64'] + AARCH64_QEMU + ['-kernel', elf, '-append', append]
+    else:
+        cmd = (['qemu-system-x86_64'] + ACCEL_ARGS[accel] +
+               ['-m', '256M', '-display', 'none', '-monitor', 'none', '-serial', 'stdio', '-no-reboot',
+                '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04', '-kernel', elf, '-append', append])
     with open(log_path + '.stderr', 'w') as err:
         t0 = time.monotonic()
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=err)
@@ -870,7 +891,7 @@ def run_qemu(elf, accel, append, log_path, timeout):
     with open(log_path, 'w') as f:
         f.write(' '.join(cmd) + '\n\n' + text)
     status = proc.returncode
-    kernel_code = kernel_exit_codes().get(status)
+    kernel_code = kernel_exit_codes(machine).get(status)
     return {'cmd': cmd, 'text': text, 'status': status, 'kernel_exit': kernel_code,
             'first_line_ms': rnd(first_line_ms, 1), 'first_domain_ms': rnd(first_domain_ms, 1),
             'wall_s': round(wall, 2)}
@@ -924,6 +945,23 @@ def stream_rates(parsed):
     return res
 
 
+def build_aarch64(src, raw_dir):
+    """Builds the arm64 image (arch/aarch64/build.sh into SRC/build-aarch64); returns (its
+    Image, None), or (None, why not) when QEMU for arm64 or the build is missing."""
+    qemu = shutil.which('qemu-system-aarch64')
+    if qemu is None:
+        return None, 'qemu-system-aarch64 is not installed (package qemu-system-arm)'
+    image_dir = os.path.join(src, 'build-aarch64')
+    b = subprocess.run([os.path.join(src, 'arch', 'aarch64', 'build.sh'), src, image_dir],
+                       capture_output=True, text=True, timeout=900)
+    with open(os.path.join(raw_dir, 'baremetal-aarch64-build.log'), 'w') as f:
+        f.write(b.stdout + b.stderr)
+    image = os.path.join(image_dir, 'eros-aarch64.bin')
+    if b.returncode != 0 or not os.path.exists(image):
+        return None, f'arch/aarch64/build.sh failed: {(b.stdout + b.stderr).strip()[-600:]}'
+    return image, None
+
+
 def run_baremetal(src, args, out, raw_dir, bar, kernel_cpu):
     """The experiment `baremetal`: builds the image, boots it under TCG with icount (the
     instruction figures), under plain TCG (STREAM MB/s, boot ms, the TSC-tick column), under
@@ -953,13 +991,24 @@ def run_baremetal(src, args, out, raw_dir, bar, kernel_cpu):
     plan.append(('tcg', f'{q}only={BAREMETAL_TCG_ONLY}', 'STREAM MB/s, boot ms, TSC ticks'))
     if kvm_usable():
         plan.append(('kvm', f'{q}only=bench-', 'cycles'))
+    bar.update(0.03, 'baremetal: building the arm64 image')
+    arm64, why_not = build_aarch64(src, raw_dir)
+    if arm64:
+        res['image_aarch64'] = arm64
+        plan.append(('aarch64-tcg-icount', f'{q}only=bench- skip=bench-stream',
+                     'arm64 instructions (QEMU virt, cortex-a53): every benchmark but STREAM'))
+    else:
+        res['aarch64_missing'] = why_not
+        warn(f'baremetal: no arm64 boot: {why_not}')
     boot_ms_runs = 2 if quick else 5
     steps = len(plan) + boot_ms_runs + 1
     done = 0
     for accel, append, why in plan:
         bar.update(0.05 + 0.9 * done / steps, f'baremetal: boot, {accel}')
-        r = run_qemu(elf, accel, append, os.path.join(raw_dir, f'baremetal-{accel}.txt'),
-                     timeout=120 if quick else 600)
+        machine = 'aarch64' if accel.startswith('aarch64') else 'x86_64'
+        r = run_qemu(arm64 if machine == 'aarch64' else elf, accel, append,
+                     os.path.join(raw_dir, f'baremetal-{accel}.txt'), timeout=120 if quick else 600,
+                     machine=machine)
         parsed = parse_baremetal(r['text'])
         res['boots'][accel] = {'append': append, 'purpose': why, 'unit': ACCEL_UNIT[accel],
                                'cmd': ' '.join(r['cmd']), 'kernel_exit': r['kernel_exit'],
@@ -1075,6 +1124,12 @@ def baremetal_summary(bm):
     s['baremetal_map_1mb_sweep_insns'] = bm_fig(ic, 'bench-map-1mb', 'sweep')
     s['baremetal_map_1mb_order_insns'] = bm_fig(ic, 'bench-map-1mb', 'order')
     s['baremetal_boot_insns'] = ic.get('boot_ticks') if ic else None
+    a64 = bm.get('boots', {}).get('aarch64-tcg-icount') if bm else None
+    s['baremetal_aarch64_intra_ipc_insns'] = bm_fig(a64, 'bench-intra', scale=0.5)
+    s['baremetal_aarch64_inter_ipc_insns'] = bm_fig(a64, 'bench-inter', scale=0.5)
+    s['baremetal_aarch64_null_syscall_insns'] = bm_fig(a64, 'bench-number')
+    s['baremetal_aarch64_first_write_insns'] = bm_fig(a64, 'bench-first-write')
+    s['baremetal_aarch64_boot_insns'] = a64.get('boot_ticks') if a64 else None
     pp = paper_payload_rows(ic)
     s['baremetal_oneway_insns'] = {str(r['payload_bytes']): r.get('oneway') for r in pp} or None
     s['baremetal_echo_insns'] = {str(r['payload_bytes']): r.get('echo') for r in pp} or None
@@ -1182,6 +1237,21 @@ def baremetal_report(bm, summary, derived=None):
             rows.append([f'**{name}**', ACCEL_UNIT[accel], one(b, 'bench-intra', True),
                          one(b, 'bench-inter', True), one(b, 'bench-number', False)])
     L.append(md_table(['Platform', 'counted', 'IPC intra', 'IPC inter', 'Syscall'], rows))
+    a64 = boots.get('aarch64-tcg-icount')
+    L.append('\n### The same on arm64 (L4Re\'s arm64 rows, seL4 on QEMU virt)\n')
+    rows = [[p, u, a, b, c] for p, u, a, b, c in L4RE_ARM64_REF]
+    if a64 and a64.get('bench'):
+        rows.append(['**EROS arm64, QEMU virt cortex-a53, TCG -icount shift=0**', ACCEL_UNIT['aarch64-tcg-icount'],
+                     one(a64, 'bench-intra', True), one(a64, 'bench-inter', True), one(a64, 'bench-number', False)])
+    L.append(md_table(['Platform', 'counted', 'IPC intra', 'IPC inter', 'Syscall'], rows))
+    if a64 and a64.get('bench'):
+        fw = bm_fig(a64, 'bench-first-write')
+        L.append(f'\narm64: first write through the keeper {fmt(fw, 0) if fw is not None else "—"} instructions, '
+                 f'kernel entry to the first domain {fmt(a64.get("boot_ticks"), 0) if a64.get("boot_ticks") else "—"} '
+                 '(x86_64: the rows above). L4Re\'s rows are cycles on hardware; seL4\'s and ours are '
+                 'instructions under QEMU, counted the same way.\n')
+    else:
+        L.append(f'\nNo arm64 boot: {bm.get("aarch64_missing", "it did not run")}.\n')
     rt = []
     for name, key in (('intra-space Call+Return, 0 B', 'bench-intra'), ('inter-space Call+Return, 0 B', 'bench-inter'),
                       ('Number key Call (null system call)', 'bench-number'),
@@ -1986,6 +2056,11 @@ def print_headline(s, out, took):
                      f'yield {s["baremetal_yield_insns"]}, first write {s["baremetal_first_write_insns"]}; '
                      f'boot {s["baremetal_boot_insns"]} insns, {s["baremetal_boot_ms_tcg"]} ms (TCG); STREAM copy '
                      f'{s["baremetal_stream_copy_mb_s_tcg"]} MB/s (TCG) vs {s["linux_stream_copy_mb_s"]} (Linux)')
+    if s.get('baremetal_aarch64_null_syscall_insns') is not None:
+        lines.append(f'  bare metal arm64 (QEMU virt, tcg-icount): one-way IPC intra '
+                     f'{s["baremetal_aarch64_intra_ipc_insns"]}, inter {s["baremetal_aarch64_inter_ipc_insns"]}, '
+                     f'null system call {s["baremetal_aarch64_null_syscall_insns"]}, first write '
+                     f'{s["baremetal_aarch64_first_write_insns"]}; boot {s["baremetal_aarch64_boot_insns"]} insns')
     if s.get('missing'):
         lines.append('  not measured: ' + ', '.join(s['missing']))
     print('\n'.join(lines))

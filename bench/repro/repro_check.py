@@ -33,7 +33,9 @@ COPY_KEYS = ['hybrid_vs_libc_worst', 'hybrid_vs_libc_geomean', 'hybrid_vs_hw_wor
 BAREMETAL_KEYS = ['baremetal_intra_ipc_insns', 'baremetal_inter_ipc_insns', 'baremetal_null_syscall_insns',
                   'baremetal_null_ipc_roundtrip_insns', 'baremetal_yield_insns', 'baremetal_first_write_insns',
                   'baremetal_boot_insns', 'baremetal_boot_ms_tcg', 'baremetal_stream_copy_mb_s_tcg',
-                  'linux_stream_copy_mb_s']
+                  'linux_stream_copy_mb_s', 'baremetal_aarch64_intra_ipc_insns',
+                  'baremetal_aarch64_inter_ipc_insns', 'baremetal_aarch64_null_syscall_insns',
+                  'baremetal_aarch64_first_write_insns', 'baremetal_aarch64_boot_insns']
 BAREMETAL_ACCELS = ('tcg-icount', 'kvm', 'tcg')
 
 failures = []
