@@ -5,6 +5,9 @@
 #include "eros/user.hpp"
 #include "scenarios/series.hpp"
 #include "scenarios/vector.hpp"
+#if defined(EROS_BAREMETAL)
+#include "user_faults.hpp"   // this machine's faulting instructions, found by include path
+#endif
 
 namespace eros::scenarios {
 namespace {
@@ -413,24 +416,21 @@ constexpr FaultKind fault_kind(std::uint64_t c) {
   return recurse(n - 1) + pad[n & 511];
 }
 
-#if defined(__x86_64__)
+// The instruction itself (user_faults.hpp: this machine's, found by include path).
 void hardware_fault(std::uint64_t c) {
+  namespace hw = user::faults;
   using Fn = void (*)();
   switch (c) {
-    case kCli: asm volatile("cli"); break;
-    case kHlt: asm volatile("hlt"); break;
-    case kIn: { std::uint8_t v; asm volatile("inb $0x60, %0" : "=a"(v)); break; }
-    case kOut: asm volatile("outb %%al, $0x80" : : "a"(0)); break;
-    case kMovCr3: asm volatile("mov %0, %%cr3" : : "r"(std::uint64_t{0x1000})); break;
-    case kUd2: asm volatile("ud2"); break;
-    case kInt3: asm volatile("int3"); break;
-    case kDivZero: {
-      std::uint64_t a = 1, d = 0;
-      asm volatile("divq %2" : "+a"(a), "+d"(d) : "r"(std::uint64_t{0}));
-      break;
-    }
-    case kJumpKernel: reinterpret_cast<Fn>(0xFFFFFFFF80100000)(); break;
-    case kJumpNonCanonical: reinterpret_cast<Fn>(0x0000800000000000)(); break;
+    case kCli: hw::disable_interrupts(); break;
+    case kHlt: hw::halt(); break;
+    case kIn: hw::read_device(); break;
+    case kOut: hw::write_device(); break;
+    case kMovCr3: hw::privileged(reinterpret_cast<const void*>(&quitter)); break;
+    case kUd2: hw::undefined_instruction(); break;
+    case kInt3: hw::breakpoint(); break;
+    case kDivZero: hw::divide_by_zero(); break;
+    case kJumpKernel: reinterpret_cast<Fn>(hw::kKernelAddress)(); break;
+    case kJumpNonCanonical: reinterpret_cast<Fn>(hw::kNonCanonical)(); break;
     case kJumpNull: reinterpret_cast<Fn>(0x10)(); break;
     case kWriteCode: *reinterpret_cast<volatile std::uint8_t*>(&quitter) = 0xC3; break;
     case kStackOverflow: recurse(1 << 20); break;
@@ -438,61 +438,12 @@ void hardware_fault(std::uint64_t c) {
     case kBadResult: {   // the trap itself, with its message in the kernel / result in code
       const Message m{};
       const ReceiveDesc rcv{};
-      register const ReceiveDesc* rdx asm("rdx") = &rcv;
-      register std::uint64_t r10 asm("r10") =
-          c == kBadTrap ? 0 : reinterpret_cast<std::uint64_t>(&quitter);
-      const std::uint64_t msg =
-          c == kBadTrap ? 0xffff800000000000 : reinterpret_cast<std::uint64_t>(&m);
-      std::uint64_t rax = 0;
-      asm volatile("syscall" : "+a"(rax) : "D"(1), "S"(msg), "r"(rdx), "r"(r10) : "rcx", "r11", "memory");
+      hw::pointer_trap(c == kBadTrap ? hw::kKernelHalf : reinterpret_cast<std::uint64_t>(&m), &rcv,
+                       c == kBadTrap ? 0 : reinterpret_cast<std::uint64_t>(&quitter));
       break;
     }
   }
 }
-#elif defined(__aarch64__)
-// The same cases at EL0 on arm64, each raising what arch/aarch64/trap.cpp reports as the
-// same FaultKind: a privileged instruction traps as a system-register or system-instruction
-// access (EC 0x18: DAIF with SCTLR_EL1.UMA clear, the EL1 physical timer, cache maintenance
-// with UCI clear) or as WFI (nTWI clear); AArch64 division does not trap, so the division
-// is followed by the check a checked division makes (brk #3); brk #0 is the breakpoint; the
-// first address past TTBR0's 48 bits is x86_64's non-canonical one.
-void hardware_fault(std::uint64_t c) {
-  using Fn = void (*)();
-  switch (c) {
-    case kCli: asm volatile("msr daifset, #2"); break;
-    case kHlt: asm volatile("wfi"); break;
-    case kIn: { std::uint64_t v; asm volatile("mrs %0, cntp_ctl_el0" : "=r"(v)); break; }
-    case kOut: asm volatile("msr cntp_ctl_el0, %0" : : "r"(std::uint64_t{0})); break;
-    case kMovCr3: asm volatile("dc civac, %0" : : "r"(&quitter) : "memory"); break;
-    case kUd2: asm volatile("udf #0"); break;
-    case kInt3: asm volatile("brk #0"); break;
-    case kDivZero: {
-      std::uint64_t a = 1;
-      asm volatile("udiv %0, %0, %1\n\tcbnz %1, 1f\n\tbrk #3\n1:" : "+r"(a) : "r"(std::uint64_t{0}));
-      break;
-    }
-    case kJumpKernel: reinterpret_cast<Fn>(0xFFFFFFFF80100000)(); break;
-    case kJumpNonCanonical: reinterpret_cast<Fn>(0x0001000000000000)(); break;
-    case kJumpNull: reinterpret_cast<Fn>(0x10)(); break;
-    case kWriteCode: *reinterpret_cast<volatile std::uint8_t*>(&quitter) = 0xC3; break;
-    case kStackOverflow: recurse(1 << 20); break;
-    case kBadTrap:
-    case kBadResult: {   // the pointer form, with its message in the kernel / result in code
-      const Message m{};
-      const ReceiveDesc rcv{};
-      register std::uint64_t x8 asm("x8") = 0;   // Call
-      register std::uint64_t x0 asm("x0") = 1;
-      register std::uint64_t x1 asm("x1") =
-          c == kBadTrap ? 0xFFFF000000000000 : reinterpret_cast<std::uint64_t>(&m);
-      register const ReceiveDesc* x2 asm("x2") = &rcv;
-      register std::uint64_t x3 asm("x3") =
-          c == kBadTrap ? 0 : reinterpret_cast<std::uint64_t>(&quitter);
-      asm volatile("svc #0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2), "r"(x3) : "memory");
-      break;
-    }
-  }
-}
-#endif
 #endif
 
 // The fault: on bare metal the instruction itself, hosted the platform's raise_fault of

@@ -1,28 +1,16 @@
 // A benchmark's named series in its data area (the layout is in scenarios.hpp, at
-// kSeriesMagic): the bare-metal kernel prints each series' median, p95 and minimum.
+// kSeriesMagic): the kernel prints each series' raw samples, tools/bench_stats.py derives
+// their statistics.
 #pragma once
 #include <cstddef>
 #include <cstdint>
 
+#include "eros/user.hpp"
 #include "scenarios/scenarios.hpp"
 
 namespace eros::scenarios {
 
-inline std::uint64_t bench_ticks() {
-#if defined(__x86_64__)
-  return __builtin_ia32_rdtsc();
-#elif defined(__aarch64__) && defined(EROS_BAREMETAL)
-  std::uint64_t v;   // the cycle counter (arch/aarch64/pmu.hpp opens it to EL0): under QEMU's
-  asm volatile("mrs %0, pmccntr_el0" : "=r"(v));   // icount one per instruction, as x86's TSC
-  return v;
-#elif defined(__aarch64__)
-  std::uint64_t v;
-  asm volatile("isb; mrs %0, cntvct_el0" : "=r"(v));
-  return v;
-#else
-  return 0;
-#endif
-}
+inline std::uint64_t bench_ticks() { return user::ticks(); }   // the platform's clock
 
 class SeriesOut {
  public:

@@ -9,6 +9,9 @@
 #include "eros/user.hpp"
 #include "scenarios/series.hpp"
 #include "scenarios/stream.hpp"
+#if defined(EROS_BAREMETAL)
+#include "user_vector.hpp"   // this machine's vector registers, found by include path
+#endif
 
 namespace eros::scenarios {
 namespace {
@@ -26,22 +29,7 @@ ReceiveDesc rcv(std::byte* data) { return ReceiveDesc{data, 4096, {0, 0, 0, kCal
 constexpr std::uint32_t kLen = 64;
 
 #if defined(EROS_BAREMETAL)
-#if defined(__x86_64__)
-constexpr std::uint32_t kMxcsrInit = 0x1F80;
-constexpr std::uint32_t kMxcsrServer = 0x3F80;   // rounding down
-constexpr std::uint32_t kMxcsrClient = 0x7F80;   // rounding toward zero
-constexpr int kVecWords = 32;                     // xmm0..15, two words each
-#elif defined(__aarch64__)
-// aarch64: the rounding mode is FPCR's (bits 23:22), in the same role as MXCSR's.
-constexpr std::uint32_t kMxcsrInit = 0;           // FPCR as the kernel starts a domain
-constexpr std::uint32_t kMxcsrServer = 0x800000;  // rounding toward minus infinity
-constexpr std::uint32_t kMxcsrClient = 0xC00000;  // rounding toward zero
-constexpr int kVecWords = 64;                     // v0..v31, two words each
-#endif
-
-struct alignas(16) VecRegs {
-  std::uint64_t q[kVecWords];
-};
+using namespace user::vector;   // user_vector.hpp: this machine's registers
 
 // A domain's own values: its tag in the top byte, the register and half below.
 VecRegs pattern(std::uint64_t tag) {
@@ -62,73 +50,6 @@ bool holds_any_of(const VecRegs& v, std::uint64_t tag) {
 }
 constexpr std::uint64_t kServerTag = 0x5A, kClientTag = 0xA5;
 
-#if defined(__x86_64__)
-#define EROS_XMM_LIST(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13) X(14) X(15)
-#define EROS_LOAD(n) "movdqa " #n "*16(%[in]), %%xmm" #n "\n\t"
-#define EROS_STORE(n) "movdqa %%xmm" #n ", " #n "*16(%[out])\n\t"
-#define EROS_CLOBBER(n) "xmm" #n,
-
-// The trap of arch/x86_64/user_trap.hpp with the vector registers loaded from `in` (and
-// MXCSR from mx_in) just before it, and stored to `out` (MXCSR to mx_out) just after.
-Result vector_trap(Op op, std::uint8_t key, const Message& m, const ReceiveDesc& rd,
-                   const VecRegs& in, std::uint32_t mx_in, VecRegs& out, std::uint32_t& mx_out) {
-  Result r;
-  register const ReceiveDesc* rdx asm("rdx") = &rd;
-  register Result* r10 asm("r10") = &r;
-  std::uint64_t rax = static_cast<std::uint64_t>(op);
-  std::uint32_t mo = 0;
-  asm volatile("ldmxcsr %[mi]\n\t" EROS_XMM_LIST(EROS_LOAD) "syscall\n\t"
-               EROS_XMM_LIST(EROS_STORE) "stmxcsr %[mo]"
-               : "+a"(rax), [mo] "=m"(mo)
-               : "D"(std::uint64_t{key}), "S"(&m), "r"(rdx), "r"(r10), [in] "r"(&in),
-                 [out] "r"(&out), [mi] "m"(mx_in)
-               : "rcx", "r11", "memory", EROS_XMM_LIST(EROS_CLOBBER) "cc");
-  mx_out = mo;
-  return r;
-}
-
-// What a domain finds in its vector registers when it first runs.
-void first_look(VecRegs& out, std::uint32_t& mx) {
-  std::uint32_t mo = 0;
-  asm volatile(EROS_XMM_LIST(EROS_STORE) "stmxcsr %[mo]" : [mo] "=m"(mo) : [out] "r"(&out) : "memory");
-  mx = mo;
-}
-#elif defined(__aarch64__)
-#define EROS_V_LIST(X) X(0, 1) X(2, 3) X(4, 5) X(6, 7) X(8, 9) X(10, 11) X(12, 13) X(14, 15) \
-  X(16, 17) X(18, 19) X(20, 21) X(22, 23) X(24, 25) X(26, 27) X(28, 29) X(30, 31)
-#define EROS_LOAD(a, b) "ldp q" #a ", q" #b ", [%[in], #" #a " * 16]\n\t"
-#define EROS_STORE(a, b) "stp q" #a ", q" #b ", [%[out], #" #a " * 16]\n\t"
-#define EROS_CLOBBER(a, b) "v" #a, "v" #b,
-
-// The pointer form of arch/aarch64/user_trap.hpp (x8 = op, x1 = &m, x2 = &rd, x3 = &r)
-// with V0-V31 loaded from `in` (and FPCR from mx_in) just before it, and stored to `out`
-// (FPCR to mx_out) just after.
-Result vector_trap(Op op, std::uint8_t key, const Message& m, const ReceiveDesc& rd,
-                   const VecRegs& in, std::uint32_t mx_in, VecRegs& out, std::uint32_t& mx_out) {
-  Result r;
-  register std::uint64_t x8 asm("x8") = static_cast<std::uint64_t>(op);
-  register std::uint64_t x0 asm("x0") = key;
-  register const Message* x1 asm("x1") = &m;
-  register const ReceiveDesc* x2 asm("x2") = &rd;
-  register Result* x3 asm("x3") = &r;
-  std::uint64_t mo = 0;
-  asm volatile("msr fpcr, %[mi]\n\t" EROS_V_LIST(EROS_LOAD) "svc #0\n\t"
-               EROS_V_LIST(EROS_STORE) "mrs %[mo], fpcr"
-               : "+r"(x0), [mo] "=&r"(mo)
-               : "r"(x8), "r"(x1), "r"(x2), "r"(x3), [in] "r"(&in), [out] "r"(&out),
-                 [mi] "r"(std::uint64_t{mx_in})
-               : "memory", EROS_V_LIST(EROS_CLOBBER) "cc");
-  mx_out = static_cast<std::uint32_t>(mo);
-  return r;
-}
-
-// What a domain finds in its vector registers when it first runs.
-void first_look(VecRegs& out, std::uint32_t& mx) {
-  std::uint64_t mo = 0;
-  asm volatile(EROS_V_LIST(EROS_STORE) "mrs %[mo], fpcr" : [mo] "=r"(mo) : [out] "r"(&out) : "memory");
-  mx = static_cast<std::uint32_t>(mo);
-}
-#endif
 #endif
 
 }  // namespace
@@ -141,11 +62,11 @@ void vector_server(std::byte* data, std::uint64_t) {
   VecRegs seen;
   std::uint32_t mx = 0;
   first_look(seen, mx);
-  expect(mx == kMxcsrInit && !holds_any_of(seen, kClientTag));
-  Result r = vector_trap(Op::Return, 0, {}, rcv(data), mine, kMxcsrServer, seen, mx);
+  expect(mx == kControlInit && !holds_any_of(seen, kClientTag));
+  Result r = vector_trap(Op::Return, 0, {}, rcv(data), mine, kControlServer, seen, mx);
   for (;;) {
-    expect(same(seen, mine) && mx == kMxcsrServer);
-    r = vector_trap(Op::Return, kCaller, {.w = {r.w[0] + 1}}, rcv(data), mine, kMxcsrServer, seen, mx);
+    expect(same(seen, mine) && mx == kControlServer);
+    r = vector_trap(Op::Return, kCaller, {.w = {r.w[0] + 1}}, rcv(data), mine, kControlServer, seen, mx);
   }
 #else
   Result r = user::wait(rcv(data));
@@ -167,11 +88,11 @@ void xmm_client(std::byte* data, std::uint64_t param, std::uint32_t len) {
   VecRegs seen;
   std::uint32_t mx = 0;
   first_look(seen, mx);
-  expect(mx == kMxcsrInit && !holds_any_of(seen, kServerTag));
+  expect(mx == kControlInit && !holds_any_of(seen, kServerTag));
   for (std::uint64_t i = 0; i < param; ++i) {
-    Result r = vector_trap(Op::Call, kServer, {.w = {i}, .len = len, .str = data}, {}, mine, kMxcsrClient, seen, mx);
+    Result r = vector_trap(Op::Call, kServer, {.w = {i}, .len = len, .str = data}, {}, mine, kControlClient, seen, mx);
     expect(r.status == Status::Ok && r.w[0] == i + 1);
-    expect(same(seen, mine) && mx == kMxcsrClient);
+    expect(same(seen, mine) && mx == kControlClient);
   }
 #else
   for (std::uint64_t i = 0; i < param; ++i) {
@@ -189,11 +110,11 @@ void vector_snooper(std::byte*, std::uint64_t) {
   VecRegs seen;
   std::uint32_t mx = 0;
   first_look(seen, mx);
-  expect(mx == kMxcsrInit && !holds_any_of(seen, kServerTag) && !holds_any_of(seen, kClientTag));
+  expect(mx == kControlInit && !holds_any_of(seen, kServerTag) && !holds_any_of(seen, kClientTag));
   const VecRegs zero{};
-  Result r = vector_trap(Op::Call, kServer, {.w = {40}}, {}, zero, kMxcsrInit, seen, mx);
+  Result r = vector_trap(Op::Call, kServer, {.w = {40}}, {}, zero, kControlInit, seen, mx);
   expect(r.status == Status::Ok && r.w[0] == 41);
-  expect(same(seen, zero) && mx == kMxcsrInit);
+  expect(same(seen, zero) && mx == kControlInit);
 #else
   Result r = user::call(kServer, {.w = {40}});
   expect(r.status == Status::Ok && r.w[0] == 41);

@@ -3,6 +3,7 @@
 #include <cstdint>
 
 #include "core/message.hpp"
+#include "user_clock.hpp"  // the platform's clock (user::ticks), found by include path
 #include "user_trap.hpp"   // the platform's trap, found by include path
 
 namespace eros::user {
