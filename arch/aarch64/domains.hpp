@@ -32,13 +32,7 @@ void prepare_domain(DomainId d, std::uint64_t root, std::uint16_t asid, std::uin
 // preempted by the timer run when no domain is ready.
 void run_scheduler();
 
-// ---- time slices (scheduler.cpp) -----------------------------------------------------------
-// As on x86_64: a domain that ran a whole tick with no switch is preempted when another can
-// run; when only preempted domains remain and no system call came for kWatchdogTicks, the
-// scenario is stopped.
-inline constexpr std::uint64_t kWatchdogTicks = 20;
-void slices_reset();
-extern std::uint64_t slice_ticks, preemptions;
+// Time slices: baremetal/slices.hpp's policy; scheduler.cpp takes the tick (on_tick).
 
 // ---- FP/SIMD state (platform.cpp, fpsimd.S) ---------------------------------------------------
 struct FpState {

@@ -1,6 +1,7 @@
 // What arm64 gives the machine-independent bare-metal layer (baremetal/machine.hpp).
 #include "arch/aarch64/domains.hpp"
 #include "baremetal/blob.hpp"
+#include "baremetal/slices.hpp"
 
 extern "C" {
 extern std::uint8_t __user_blob_start[], __user_blob_end[];
@@ -37,12 +38,12 @@ void prepare_domain(DomainId d, std::uint64_t root, std::uint64_t entry, std::ui
 
 void run_domains() {
   arm64::fp_reset();
-  arm64::slices_reset();
+  slices::reset();
   arm64::run_scheduler();
 }
 
 RunCounters counters() {
-  return {arm64::fp_saves, arm64::fp_restores, arm64::slice_ticks, arm64::preemptions};
+  return {arm64::fp_saves, arm64::fp_restores, slices::ticks(), slices::preemptions()};
 }
 
 }  // namespace eros::baremetal::machine

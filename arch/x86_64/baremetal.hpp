@@ -152,21 +152,11 @@ void vector_kernel_end();             // ... and is done: registers back to the 
 // preempted by the timer run when no domain is ready.
 void run_scheduler();
 
-// ---- the LAPIC timer: time slices -------------------------------------------------------
-// A domain that has run a whole tick interval with no domain switch is preempted when
-// another can run: it goes to the tail of the platform's preempted queue (the core's ready
-// queue is served first). Short work between invocations (every shared scenario) is never
-// preempted, so time slicing never reorders a trace. When only preempted domains remain
-// and no invocation happened for kWatchdogTicks, the scenario is stopped (its domains are
-// left as they are; the next scenario builds everything anew).
-inline constexpr std::uint64_t kWatchdogTicks = 20;
+// ---- the LAPIC timer: time slices (the policy: baremetal/slices.hpp) ---------------------
 void timer_init();                 // LAPIC mapped, timer periodic, vector 32
 void timer_stop();
 void lapic_eoi();
 void timer_interrupt();            // from ring 3, on the running domain's kernel stack
-void slices_reset();               // a new scenario
-extern std::uint64_t timer_ticks, preemptions;
-extern bool scenario_stopped;       // by the watchdog
 std::uint64_t tsc_hz(const char** source);   // CPUID 0x15/0x16, else the PIT
 // An exception of the running domain `me`, told to the core as its FaultKind with code =
 // vector << 32 | error code (Kernel::fault: its keeper decides). Returns when the keeper

@@ -1,6 +1,7 @@
 // What x86_64 gives the machine-independent bare-metal layer (baremetal/machine.hpp).
 #include "arch/x86_64/baremetal.hpp"
 #include "baremetal/blob.hpp"
+#include "baremetal/slices.hpp"
 
 extern "C" {
 extern std::uint8_t __user_blob_start[], __user_blob_end[];
@@ -35,12 +36,12 @@ void prepare_domain(DomainId d, std::uint64_t root, std::uint64_t entry, std::ui
 
 void run_domains() {
   x86::vector_reset();
-  x86::slices_reset();
+  slices::reset();
   x86::run_scheduler();
 }
 
 RunCounters counters() {
-  return {x86::vector_saves, x86::vector_restores, x86::timer_ticks, x86::preemptions};
+  return {x86::vector_saves, x86::vector_restores, slices::ticks(), slices::preemptions()};
 }
 
 }  // namespace eros::baremetal::machine
