@@ -15,6 +15,36 @@
         b       \target
 .endm
 
+// svc #0: the register form's Message and ReceiveDesc are stored as the core reads them
+// (SvcFrame), and only what the C code may clobber besides; x19..x29 it keeps itself.
+// x8 = 0x10 | op goes to eros_svc_ops[op] (key, &message; a Call straight to
+// eros_svc_call, eros_svc_ops[0]), whose Result comes back in x0..x5; any other x8 to
+// eros_svc_slow(frame), which leaves x0..x5 in the frame. The vector slot holds all of
+// this (x1 and x2 stored there already), so that the path has no branch but the call's.
+.macro SVC_ENTRY
+        stp     x3, x4, [sp, #SVC_MESSAGE + 16]
+        stp     x5, x6, [sp, #SVC_MESSAGE + 32]
+        stp     x7, x9, [sp, #SVC_RECEIVE]
+        stp     x0, x8, [sp, #SVC_X0]
+        stp     x10, x11, [sp, #SVC_X10]
+        stp     x12, x13, [sp, #SVC_X10 + 16]
+        stp     x14, x15, [sp, #SVC_X10 + 32]
+        stp     x16, x17, [sp, #SVC_X10 + 48]
+        stp     x18, x30, [sp, #SVC_X18]
+        mrs     x10, sp_el0
+        mrs     x11, elr_el1
+        mrs     x12, spsr_el1
+        stp     x10, x11, [sp, #SVC_SP]
+        str     x12, [sp, #SVC_SPSR]
+        adrp    x13, eros_user_sp
+        str     x10, [x13, :lo12:eros_user_sp]
+        mov     x1, sp
+        cmp     x8, #0x10               // a Call first: the null system call's path
+        b.ne    svc_other
+        bl      eros_svc_call
+        b       svc_result
+.endm
+
         .bss
         .balign 8
         .global eros_user_sp
@@ -32,17 +62,19 @@ eros_vectors:
         VENTRY  el1_irq, 5              // an interrupt while the kernel waits
         VENTRY  unexpected, 6           // FIQ
         VENTRY  unexpected, 7           // SError
-        .balign 0x80                    // EL0, AArch64: svc to el0_svc; aborts, undefined,
-        str     x1, [sp, #-8]           // FP to el0_sync (x1 parked below the stack to
-        mrs     x1, esr_el1             // read the class)
+        .balign 0x80                    // EL0, AArch64: svc goes on in the slot itself
+el0_sync_slot:                          // (el0_svc); aborts, undefined, FP to el0_sync
+        sub     sp, sp, #SVC_BYTES      // the svc frame first, so that x1 is free to
+        stp     x1, x2, [sp, #SVC_MESSAGE]      // read the class with
+        mrs     x1, esr_el1
         lsr     x1, x1, #26
         cmp     x1, #0x15
-        ldr     x1, [sp, #-8]
-        b.eq    el0_svc
-        sub     sp, sp, #FRAME_BYTES
-        stp     x0, x1, [sp]
-        mov     x1, #8
-        b       el0_sync
+        b.ne    el0_not_svc
+el0_svc:
+        SVC_ENTRY
+        .if . - el0_sync_slot > 0x80
+        .error "el0_svc's entry overflows its vector slot"
+        .endif
         VENTRY  el0_irq, 9
         VENTRY  unexpected, 10
         VENTRY  unexpected, 11
@@ -77,6 +109,12 @@ eros_vectors:
         mov     x0, sp
 .endm
 
+// Not an svc: the svc frame's start becomes the full Frame's, x1 taken back from it.
+el0_not_svc:
+        sub     sp, sp, #FRAME_BYTES - SVC_BYTES
+        ldr     x1, [sp, #FRAME_BYTES - SVC_BYTES + SVC_MESSAGE]
+        stp     x0, x1, [sp]
+        mov     x1, #8
 el0_sync:
         SAVE_REST
         bl      eros_el0_sync
@@ -98,43 +136,17 @@ unexpected:
         SAVE_REST
         bl      eros_unexpected         // never returns
 
-// svc #0: the register form's Message and ReceiveDesc are stored as the core reads them
-// (SvcFrame), and only what the C code may clobber besides; x19..x29 it keeps itself.
-// x8 = 0x10 | op goes to eros_svc_ops[op] (key, &message; a Call straight to
-// eros_svc_call, eros_svc_ops[0]), whose Result comes back in x0..x5; any other x8 to
-// eros_svc_slow(frame), which leaves x0..x5 in the frame.
-el0_svc:
-        sub     sp, sp, #SVC_BYTES
-        stp     x1, x2, [sp, #SVC_MESSAGE]
-        stp     x3, x4, [sp, #SVC_MESSAGE + 16]
-        stp     x5, x6, [sp, #SVC_MESSAGE + 32]
-        stp     x7, x9, [sp, #SVC_RECEIVE]
-        stp     x0, x8, [sp, #SVC_X0]
-        stp     x10, x11, [sp, #SVC_X10]
-        stp     x12, x13, [sp, #SVC_X10 + 16]
-        stp     x14, x15, [sp, #SVC_X10 + 32]
-        stp     x16, x17, [sp, #SVC_X10 + 48]
-        stp     x18, x30, [sp, #SVC_X18]
-        mrs     x10, sp_el0
-        mrs     x11, elr_el1
-        mrs     x12, spsr_el1
-        stp     x10, x11, [sp, #SVC_SP]
-        str     x12, [sp, #SVC_SPSR]
-        adrp    x13, eros_user_sp
-        str     x10, [x13, :lo12:eros_user_sp]
-        mov     x1, sp
-        cmp     x8, #0x10               // a Call first: the null system call's path
-        b.ne    1f
-        bl      eros_svc_call
-        b       2f
-1:      sub     x13, x8, #0x11          // Return or Send
+// The rest of the svc path (the entry is SVC_ENTRY, in the vector slot).
+svc_other:
+        sub     x13, x8, #0x11          // Return or Send
         cmp     x13, #1
         b.hi    svc_slow
         adrp    x14, eros_svc_ops + 8
         add     x14, x14, :lo12:eros_svc_ops + 8
         ldr     x14, [x14, x13, lsl #3]
         blr     x14
-2:      ldp     x2, x3, [x0, #16]       // the Result: status | key_info << 16 | sent << 32,
+svc_result:
+        ldp     x2, x3, [x0, #16]       // the Result: status | key_info << 16 | sent << 32,
         ldp     x4, x5, [x0, #32]       // landed, w0..w3
         ldp     x0, x1, [x0]
 svc_exit:
