@@ -69,17 +69,28 @@ class Arm64Platform {
 using Platform = Arm64Platform;
 
 namespace arm64 {
-extern std::uint64_t activations;   // every activate(): a switch happened
-extern Domain* current_domain asm("eros_current_domain");
-extern Context* current_context;
+// What the switch reads and writes, one object (one adrp reaches all of it), each field
+// by its own name below.
+struct Cpu {
+  Domain* current_domain = nullptr;
+  Context* current_context = nullptr;
+  std::uint64_t loaded_root = 0;   // the TTBR0 table loaded
+  std::uint64_t activations = 0;   // every activate(): a switch happened
+  DomainId fp_owner = kNoDomain;
+  bool fp_enabled = false;
+};
+extern Cpu cpu;
+inline constexpr Domain*& current_domain = cpu.current_domain;
+inline constexpr Context*& current_context = cpu.current_context;
+inline constexpr std::uint64_t& loaded_root = cpu.loaded_root;
+inline constexpr std::uint64_t& activations = cpu.activations;
 inline DomainId current_id() { return current_domain != nullptr ? current_domain->id : kNoDomain; }
-extern std::uint64_t loaded_root;   // the TTBR0 table loaded
 
 // FP/SIMD registers: they hold `fp_owner`'s state, and only the owner runs with them
 // enabled (CPACR_EL1.FPEN); any other domain's first FP instruction traps and takes them
 // (platform.cpp: fp_take). Between domains that never use them a switch costs one test.
-extern DomainId fp_owner;
-extern bool fp_enabled;
+inline constexpr DomainId& fp_owner = cpu.fp_owner;
+inline constexpr bool& fp_enabled = cpu.fp_enabled;
 inline void fp_switch(DomainId to) {
   const bool want = to == fp_owner;
   if (want == fp_enabled) [[likely]] return;
