@@ -15,6 +15,4 @@
 #define SVC_X0      64     /* x0 (the key register), x8 (the operation) */
 #define SVC_X10     80     /* x10 .. x17 */
 #define SVC_X18     144    /* x18, x30 */
-#define SVC_SP      160    /* SP_EL0, ELR_EL1 */
-#define SVC_SPSR    176
-#define SVC_BYTES   192
+#define SVC_BYTES   160    /* SP_EL0, ELR_EL1, SPSR_EL1: in the resume record (switch_stack) */

@@ -54,12 +54,10 @@ struct SvcFrame {
   std::uint64_t x0, x8;                   // key register, operation
   std::uint64_t x10_x17[8];
   std::uint64_t x18, x30;
-  std::uint64_t sp, elr, spsr, pad;
 };
-static_assert(sizeof(SvcFrame) == SVC_BYTES && offsetof(SvcFrame, x7) == SVC_RECEIVE &&
-              offsetof(SvcFrame, x0) == SVC_X0 && offsetof(SvcFrame, x10_x17) == SVC_X10 &&
-              offsetof(SvcFrame, x18) == SVC_X18 && offsetof(SvcFrame, sp) == SVC_SP &&
-              offsetof(SvcFrame, spsr) == SVC_SPSR);
+static_assert(sizeof(SvcFrame) == SVC_BYTES && SVC_BYTES % 16 == 0 &&
+              offsetof(SvcFrame, x7) == SVC_RECEIVE && offsetof(SvcFrame, x0) == SVC_X0 &&
+              offsetof(SvcFrame, x10_x17) == SVC_X10 && offsetof(SvcFrame, x18) == SVC_X18);
 
 // ---- the device tree (fdt.cpp) ------------------------------------------------------------
 struct MemoryRange {
@@ -157,7 +155,8 @@ void on_tick(bool from_user);
 
 extern "C" {
 extern const char eros_vectors[];
-// Every svc stores SP_EL0 here: the watchdog's sign of progress (it clears it at each tick).
+// Every svc stores a nonzero word here (its kernel stack pointer): the watchdog's sign of
+// progress (it clears it at each tick).
 extern std::uint64_t eros_user_sp;
 // What el0_svc calls: the register form's three operations (key, &message; the receive
 // descriptor follows the message) return the invoker's Result, which it hands back in

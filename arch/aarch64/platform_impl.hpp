@@ -99,17 +99,29 @@ inline void fp_switch(DomainId to) {
 }
 
 // The kernel-stack switch (arch/aarch64/context.hpp has its commentary): every register
-// but sp and x29 is clobbered.
+// but sp and x29 is clobbered. The resume record is x29, where to resume, and the EL0
+// state the svc path leaves in place (SP_EL0, ELR_EL1, SPSR_EL1): kResumeWords.
+inline constexpr std::uint64_t kResumeWords = 6;
 [[gnu::always_inline]] inline void switch_stack(std::uint64_t* save, std::uint64_t next) {
   register std::uint64_t* x0 asm("x0") = save;
   register std::uint64_t x1 asm("x1") = next;
   asm volatile(
       "adr x2, 1f\n\t"
-      "stp x29, x2, [sp, #-16]!\n\t"
+      "mrs x3, sp_el0\n\t"
+      "mrs x4, elr_el1\n\t"
+      "mrs x5, spsr_el1\n\t"
+      "stp x29, x2, [sp, #-48]!\n\t"
+      "stp x3, x4, [sp, #16]\n\t"
+      "str x5, [sp, #32]\n\t"
       "mov x2, sp\n\t"
       "str x2, [x0]\n\t"
       "mov sp, x1\n\t"
-      "ldp x29, x2, [sp], #16\n\t"
+      "ldp x3, x4, [sp, #16]\n\t"
+      "ldr x5, [sp, #32]\n\t"
+      "ldp x29, x2, [sp], #48\n\t"
+      "msr sp_el0, x3\n\t"
+      "msr elr_el1, x4\n\t"
+      "msr spsr_el1, x5\n\t"
       "br x2\n"
       "1:"
       : "+r"(x0), "+r"(x1)

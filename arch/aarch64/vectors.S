@@ -16,7 +16,9 @@
 .endm
 
 // svc #0: the register form's Message and ReceiveDesc are stored as the core reads them
-// (SvcFrame), and only what the C code may clobber besides; x19..x29 it keeps itself.
+// (SvcFrame), and only what the C code may clobber besides; x19..x29 it keeps itself, and
+// SP_EL0, ELR_EL1 and SPSR_EL1 stay as they are unless the domain is switched away from,
+// which keeps them (switch_stack).
 // x8 = 0x10 | op goes to eros_svc_ops[op] (key, &message; a Call straight to
 // eros_svc_call, eros_svc_ops[0]), whose Result comes back in x0..x5; any other x8 to
 // eros_svc_slow(frame), which leaves x0..x5 in the frame. The vector slot holds all of
@@ -31,14 +33,9 @@
         stp     x14, x15, [sp, #SVC_X10 + 32]
         stp     x16, x17, [sp, #SVC_X10 + 48]
         stp     x18, x30, [sp, #SVC_X18]
-        mrs     x10, sp_el0
-        mrs     x11, elr_el1
-        mrs     x12, spsr_el1
-        stp     x10, x11, [sp, #SVC_SP]
-        str     x12, [sp, #SVC_SPSR]
-        adrp    x13, eros_user_sp
-        str     x10, [x13, :lo12:eros_user_sp]
         mov     x1, sp
+        adrp    x13, eros_user_sp       // the watchdog's sign of progress: nonzero
+        str     x1, [x13, :lo12:eros_user_sp]
         cmp     x8, #0x10               // a Call first: the null system call's path
         b.ne    svc_other
         bl      eros_svc_call
@@ -150,11 +147,6 @@ svc_result:
         ldp     x4, x5, [x0, #32]       // landed, w0..w3
         ldp     x0, x1, [x0]
 svc_exit:
-        ldp     x10, x11, [sp, #SVC_SP]
-        ldr     x12, [sp, #SVC_SPSR]
-        msr     sp_el0, x10
-        msr     elr_el1, x11
-        msr     spsr_el1, x12
         ldr     x6, [sp, #SVC_MESSAGE + 40]
         ldp     x7, x9, [sp, #SVC_RECEIVE]
         ldr     x8, [sp, #SVC_X0 + 8]
