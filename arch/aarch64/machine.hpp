@@ -146,7 +146,7 @@ enum class UserFault : std::uint8_t {
 };
 const char* fault_name(UserFault f);
 // From EL0. Each returns to the domain with the frame as it leaves it. (System calls take
-// their own path: vectors.S's el0_svc, to eros_svc_ops[op - 0x10] or eros_svc_slow.)
+// their own path: vectors.S's el0_svc, to eros_svc_call, _return, _send or eros_svc_slow.)
 void on_user_fault(Frame& f, UserFault kind, std::uint64_t address, bool write);
 void on_tick(bool from_user);
 [[noreturn]] void panic(const char* why);
@@ -161,9 +161,9 @@ extern std::uint64_t eros_user_sp;
 // What el0_svc calls: the register form's three operations (key, &message; the receive
 // descriptor follows the message) return the invoker's Result, which it hands back in
 // x0..x5; anything else goes to eros_svc_slow with the whole frame (results in x0..x5).
-using SvcOp = const void* (*)(std::uint64_t key, const void* message);
-extern const SvcOp eros_svc_ops[3];
-const void* eros_svc_call(std::uint64_t key, const void* message);   // eros_svc_ops[0]
+const void* eros_svc_call(std::uint64_t key, const void* message);     // x8 = 0x10
+const void* eros_svc_return(std::uint64_t key, const void* message);   // 0x11
+const void* eros_svc_send(std::uint64_t key, const void* message);     // 0x12
 void eros_svc_slow(eros::arm64::SvcFrame* f);
 [[noreturn]] void eros_enter_user();   // vectors.S: pops the frame at sp and erets
 }

@@ -19,8 +19,9 @@
 // (SvcFrame), and only what the C code may clobber besides; x19..x29 it keeps itself, and
 // SP_EL0, ELR_EL1 and SPSR_EL1 stay as they are unless the domain is switched away from,
 // which keeps them (switch_stack).
-// x8 = 0x10 | op goes to eros_svc_ops[op] (key, &message; a Call straight to
-// eros_svc_call, eros_svc_ops[0]), whose Result comes back in x0..x5; any other x8 to
+// x8 = 0x10 | op goes to eros_svc_call, _return or _send (key, &message), tested in that
+// order (a Call first: the null system call's path), whose Result comes back in x0..x5;
+// any other x8 to
 // eros_svc_slow(frame), which leaves x0..x5 in the frame. The vector slot holds all of
 // this (x1 and x2 stored there already), so that the path has no branch but the call's.
 .macro SVC_ENTRY
@@ -135,13 +136,13 @@ unexpected:
 
 // The rest of the svc path (the entry is SVC_ENTRY, in the vector slot).
 svc_other:
-        sub     x13, x8, #0x11          // Return or Send
-        cmp     x13, #1
-        b.hi    svc_slow
-        adrp    x14, eros_svc_ops + 8
-        add     x14, x14, :lo12:eros_svc_ops + 8
-        ldr     x14, [x14, x13, lsl #3]
-        blr     x14
+        cmp     x8, #0x11               // Return: the other half of every IPC
+        b.ne    1f
+        bl      eros_svc_return
+        b       svc_result
+1:      cmp     x8, #0x12
+        b.ne    svc_slow
+        bl      eros_svc_send
 svc_result:
         ldp     x2, x3, [x0, #16]       // the Result: status | key_info << 16 | sent << 32,
         ldp     x4, x5, [x0, #32]       // landed, w0..w3
