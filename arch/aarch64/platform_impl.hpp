@@ -100,8 +100,10 @@ inline void fp_switch(DomainId to) {
 
 // The kernel-stack switch (arch/aarch64/context.hpp has its commentary): every register
 // but sp and x29 is clobbered. The resume record is x29, where to resume, and the EL0
-// state the svc path leaves in place (SP_EL0, ELR_EL1, SPSR_EL1): kResumeWords.
-inline constexpr std::uint64_t kResumeWords = 6;
+// state the svc path leaves in place: SP_EL0, ELR_EL1, SPSR_EL1 and x10..x15 (the kernel
+// is built with -ffixed-x10..x15: between an svc's entry and exit they hold the domain's
+// own values, which its svc so need not save): kResumeWords.
+inline constexpr std::uint64_t kResumeWords = 12;
 [[gnu::always_inline]] inline void switch_stack(std::uint64_t* save, std::uint64_t next) {
   register std::uint64_t* x0 asm("x0") = save;
   register std::uint64_t x1 asm("x1") = next;
@@ -110,15 +112,21 @@ inline constexpr std::uint64_t kResumeWords = 6;
       "mrs x3, sp_el0\n\t"
       "mrs x4, elr_el1\n\t"
       "mrs x5, spsr_el1\n\t"
-      "stp x29, x2, [sp, #-48]!\n\t"
+      "stp x29, x2, [sp, #-96]!\n\t"
       "stp x3, x4, [sp, #16]\n\t"
-      "str x5, [sp, #32]\n\t"
+      "stp x5, x10, [sp, #32]\n\t"
+      "stp x11, x12, [sp, #48]\n\t"
+      "stp x13, x14, [sp, #64]\n\t"
+      "str x15, [sp, #80]\n\t"
       "mov x2, sp\n\t"
       "str x2, [x0]\n\t"
       "mov sp, x1\n\t"
       "ldp x3, x4, [sp, #16]\n\t"
-      "ldr x5, [sp, #32]\n\t"
-      "ldp x29, x2, [sp], #48\n\t"
+      "ldp x5, x10, [sp, #32]\n\t"
+      "ldp x11, x12, [sp, #48]\n\t"
+      "ldp x13, x14, [sp, #64]\n\t"
+      "ldr x15, [sp, #80]\n\t"
+      "ldp x29, x2, [sp], #96\n\t"
       "msr sp_el0, x3\n\t"
       "msr elr_el1, x4\n\t"
       "msr spsr_el1, x5\n\t"
@@ -126,8 +134,7 @@ inline constexpr std::uint64_t kResumeWords = 6;
       "1:"
       : "+r"(x0), "+r"(x1)
       :
-      : "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14",
-        "x15", "x16", "x17", "x18", "x19", "x20", "x21", "x22", "x23", "x24", "x25", "x26",
+      : "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x16", "x17", "x18", "x19", "x20", "x21", "x22", "x23", "x24", "x25", "x26",
         "x27", "x28", "x30", "memory", "cc");
 }
 }  // namespace arm64

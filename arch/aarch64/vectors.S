@@ -16,9 +16,9 @@
 .endm
 
 // svc #0: the register form's Message and ReceiveDesc are stored as the core reads them
-// (SvcFrame), and only what the C code may clobber besides; x19..x29 it keeps itself, and
-// SP_EL0, ELR_EL1 and SPSR_EL1 stay as they are unless the domain is switched away from,
-// which keeps them (switch_stack).
+// (SvcFrame), and only what the C code may clobber besides; x19..x29 it keeps itself,
+// x10..x15 it never uses (-ffixed), and those and SP_EL0, ELR_EL1, SPSR_EL1 stay as they
+// are unless the domain is switched away from, which keeps them (switch_stack).
 // x8 = 0x10 | op goes to eros_svc_call, _return or _send (key, &message), tested in that
 // order (a Call first: the null system call's path), whose Result comes back in x0..x5;
 // any other x8 to
@@ -29,14 +29,11 @@
         stp     x5, x6, [sp, #SVC_MESSAGE + 32]
         stp     x7, x9, [sp, #SVC_RECEIVE]
         stp     x0, x8, [sp, #SVC_X0]
-        stp     x10, x11, [sp, #SVC_X10]
-        stp     x12, x13, [sp, #SVC_X10 + 16]
-        stp     x14, x15, [sp, #SVC_X10 + 32]
-        stp     x16, x17, [sp, #SVC_X10 + 48]
+        stp     x16, x17, [sp, #SVC_X16]
         stp     x18, x30, [sp, #SVC_X18]
         mov     x1, sp
-        adrp    x13, eros_user_sp       // the watchdog's sign of progress: nonzero
-        str     x1, [x13, :lo12:eros_user_sp]
+        adrp    x2, eros_user_sp        // the watchdog's sign of progress: nonzero
+        str     x1, [x2, :lo12:eros_user_sp]
         cmp     x8, #0x10               // a Call first: the null system call's path
         b.ne    svc_other
         bl      eros_svc_call
@@ -151,10 +148,7 @@ svc_exit:
         ldr     x6, [sp, #SVC_MESSAGE + 40]
         ldp     x7, x9, [sp, #SVC_RECEIVE]
         ldr     x8, [sp, #SVC_X0 + 8]
-        ldp     x10, x11, [sp, #SVC_X10]
-        ldp     x12, x13, [sp, #SVC_X10 + 16]
-        ldp     x14, x15, [sp, #SVC_X10 + 32]
-        ldp     x16, x17, [sp, #SVC_X10 + 48]
+        ldp     x16, x17, [sp, #SVC_X16]
         ldp     x18, x30, [sp, #SVC_X18]
         add     sp, sp, #SVC_BYTES
         eret
