@@ -46,18 +46,19 @@ static_assert(offsetof(Frame, sp) == FRAME_SP && offsetof(Frame, elr) == FRAME_E
               offsetof(Frame, spsr) == FRAME_SPSR && offsetof(Frame, esr) == FRAME_ESR &&
               offsetof(Frame, far) == FRAME_FAR && offsetof(Frame, x[30]) == FRAME_SP - 8);
 
-// The system call's frame (vectors.S: el0_svc), its first 64 bytes the Message and
-// ReceiveDesc of the register form.
+// The system call's frame (vectors.S: el0_svc), from x1 on the Message and ReceiveDesc
+// of the register form.
 struct SvcFrame {
+  std::uint64_t x18, x30;
   std::uint64_t x1, x2, x3, x4, x5, x6;   // w0..w3, k[0..3] | len << 32, string
   std::uint64_t x7, x9;                   // receive buffer, limit | r[0..3] << 32
   std::uint64_t x0, x8;                   // key register, operation
   std::uint64_t x16, x17;                 // (x10..x15: the kernel never uses them)
-  std::uint64_t x18, x30;
 };
 static_assert(sizeof(SvcFrame) == SVC_BYTES && SVC_BYTES % 16 == 0 &&
-              offsetof(SvcFrame, x7) == SVC_RECEIVE && offsetof(SvcFrame, x0) == SVC_X0 &&
-              offsetof(SvcFrame, x16) == SVC_X16 && offsetof(SvcFrame, x18) == SVC_X18);
+              offsetof(SvcFrame, x1) == SVC_MESSAGE && offsetof(SvcFrame, x7) == SVC_RECEIVE &&
+              offsetof(SvcFrame, x0) == SVC_X0 && offsetof(SvcFrame, x16) == SVC_X16 &&
+              offsetof(SvcFrame, x18) == SVC_X18);
 
 // ---- the device tree (fdt.cpp) ------------------------------------------------------------
 struct MemoryRange {

@@ -103,7 +103,8 @@ extern "C" const void* eros_svc_send(std::uint64_t key, const void* m) {
                              *static_cast<const Message*>(m));
 }
 namespace {
-static_assert(offsetof(arm64::SvcFrame, x1) == 0 && sizeof(Message) == SVC_RECEIVE &&
+static_assert(offsetof(arm64::SvcFrame, x1) == SVC_MESSAGE &&
+              sizeof(Message) == SVC_RECEIVE - SVC_MESSAGE &&
               sizeof(ReceiveDesc) == SVC_X0 - SVC_RECEIVE);
 static_assert(offsetof(Result, landed) == 8 && offsetof(Result, w) == 16 && sizeof(Result) == 48);
 }  // namespace

@@ -21,23 +21,37 @@
 // are unless the domain is switched away from, which keeps them (switch_stack).
 // x8 = 0x10 | op goes to eros_svc_call, _return or _send (key, &message), tested in that
 // order (a Call first: the null system call's path), whose Result comes back in x0..x5;
-// any other x8 to
-// eros_svc_slow(frame), which leaves x0..x5 in the frame. The vector slot holds all of
-// this (x1 and x2 stored there already), so that the path has no branch but the call's.
+// any other x8 to eros_svc_slow(frame), which leaves x0..x5 in the frame. The vector
+// slot holds all of a Call's path (x18, x30, x1 and x2 stored there already), so that it
+// has no branch but the call's. x18 and x30 are the frame's first pair: its first store
+// makes the frame (pre-index), its last load frees it (post-index).
 .macro SVC_ENTRY
         stp     x3, x4, [sp, #SVC_MESSAGE + 16]
         stp     x5, x6, [sp, #SVC_MESSAGE + 32]
         stp     x7, x9, [sp, #SVC_RECEIVE]
         stp     x0, x8, [sp, #SVC_X0]
         stp     x16, x17, [sp, #SVC_X16]
-        stp     x18, x30, [sp, #SVC_X18]
-        mov     x1, sp
+        add     x1, sp, #SVC_MESSAGE
         adrp    x2, eros_user_sp        // the watchdog's sign of progress: nonzero
         str     x1, [x2, :lo12:eros_user_sp]
         cmp     x8, #0x10               // a Call first: the null system call's path
         b.ne    svc_other
         bl      eros_svc_call
-        b       svc_result
+        SVC_RESULT
+        SVC_EXIT
+.endm
+.macro SVC_RESULT
+        ldp     x2, x3, [x0, #16]       // the Result: status | key_info << 16 | sent << 32,
+        ldp     x4, x5, [x0, #32]       // landed, w0..w3
+        ldp     x0, x1, [x0]
+.endm
+.macro SVC_EXIT
+        ldr     x6, [sp, #SVC_MESSAGE + 40]
+        ldp     x7, x9, [sp, #SVC_RECEIVE]
+        ldr     x8, [sp, #SVC_X0 + 8]
+        ldp     x16, x17, [sp, #SVC_X16]
+        ldp     x18, x30, [sp], #SVC_BYTES
+        eret
 .endm
 
         .bss
@@ -59,8 +73,8 @@ eros_vectors:
         VENTRY  unexpected, 7           // SError
         .balign 0x80                    // EL0, AArch64: svc goes on in the slot itself
 el0_sync_slot:                          // (el0_svc); aborts, undefined, FP to el0_sync
-        sub     sp, sp, #SVC_BYTES      // the svc frame first, so that x1 is free to
-        stp     x1, x2, [sp, #SVC_MESSAGE]      // read the class with
+        stp     x18, x30, [sp, #-SVC_BYTES]!    // the svc frame first, so that x1 is free
+        stp     x1, x2, [sp, #SVC_MESSAGE]      // to read the class with
         mrs     x1, esr_el1
         lsr     x1, x1, #26
         cmp     x1, #0x15
@@ -141,17 +155,9 @@ svc_other:
         b.ne    svc_slow
         bl      eros_svc_send
 svc_result:
-        ldp     x2, x3, [x0, #16]       // the Result: status | key_info << 16 | sent << 32,
-        ldp     x4, x5, [x0, #32]       // landed, w0..w3
-        ldp     x0, x1, [x0]
+        SVC_RESULT
 svc_exit:
-        ldr     x6, [sp, #SVC_MESSAGE + 40]
-        ldp     x7, x9, [sp, #SVC_RECEIVE]
-        ldr     x8, [sp, #SVC_X0 + 8]
-        ldp     x16, x17, [sp, #SVC_X16]
-        ldp     x18, x30, [sp, #SVC_X18]
-        add     sp, sp, #SVC_BYTES
-        eret
+        SVC_EXIT
 svc_slow:
         mov     x0, sp
         bl      eros_svc_slow
