@@ -14,6 +14,7 @@
 #define SVC_X18     0      /* x18, x30: first (vectors.S makes and frees the frame with them) */
 #define SVC_MESSAGE 16     /* x1, x2, x3, x4, x5, x6 */
 #define SVC_RECEIVE 64     /* x7, x9 */
-#define SVC_X0      80     /* x0 (the key register), x8 (the operation) */
+#define SVC_X8      80     /* x8 (the operation), x0 (the key register): x8 right after x9, so
+                              that the exit loads x6, x7 and x9, x8 as two pairs */
 #define SVC_X16     96     /* x16, x17 (an indirect tail call needs them: not fixed) */
 #define SVC_BYTES   112    /* SP_EL0, ELR_EL1, SPSR_EL1: in the resume record (switch_stack) */

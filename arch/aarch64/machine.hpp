@@ -52,12 +52,12 @@ struct SvcFrame {
   std::uint64_t x18, x30;
   std::uint64_t x1, x2, x3, x4, x5, x6;   // w0..w3, k[0..3] | len << 32, string
   std::uint64_t x7, x9;                   // receive buffer, limit | r[0..3] << 32
-  std::uint64_t x0, x8;                   // key register, operation
+  std::uint64_t x8, x0;                   // operation, key register
   std::uint64_t x16, x17;                 // (x10..x15: the kernel never uses them)
 };
 static_assert(sizeof(SvcFrame) == SVC_BYTES && SVC_BYTES % 16 == 0 &&
               offsetof(SvcFrame, x1) == SVC_MESSAGE && offsetof(SvcFrame, x7) == SVC_RECEIVE &&
-              offsetof(SvcFrame, x0) == SVC_X0 && offsetof(SvcFrame, x16) == SVC_X16 &&
+              offsetof(SvcFrame, x8) == SVC_X8 && offsetof(SvcFrame, x16) == SVC_X16 &&
               offsetof(SvcFrame, x18) == SVC_X18);
 
 // ---- the device tree (fdt.cpp) ------------------------------------------------------------

@@ -105,7 +105,7 @@ extern "C" const void* eros_svc_send(std::uint64_t key, const void* m) {
 namespace {
 static_assert(offsetof(arm64::SvcFrame, x1) == SVC_MESSAGE &&
               sizeof(Message) == SVC_RECEIVE - SVC_MESSAGE &&
-              sizeof(ReceiveDesc) == SVC_X0 - SVC_RECEIVE);
+              sizeof(ReceiveDesc) == SVC_X8 - SVC_RECEIVE);
 static_assert(offsetof(Result, landed) == 8 && offsetof(Result, w) == 16 && sizeof(Result) == 48);
 }  // namespace
 

@@ -29,7 +29,7 @@
         stp     x3, x4, [sp, #SVC_MESSAGE + 16]
         stp     x5, x6, [sp, #SVC_MESSAGE + 32]
         stp     x7, x9, [sp, #SVC_RECEIVE]
-        stp     x0, x8, [sp, #SVC_X0]
+        stp     x8, x0, [sp, #SVC_X8]
         stp     x16, x17, [sp, #SVC_X16]
         add     x1, sp, #SVC_MESSAGE
         adrp    x2, eros_user_sp        // the watchdog's sign of progress: nonzero
@@ -46,9 +46,8 @@
         ldp     x0, x1, [x0]
 .endm
 .macro SVC_EXIT
-        ldr     x6, [sp, #SVC_MESSAGE + 40]
-        ldp     x7, x9, [sp, #SVC_RECEIVE]
-        ldr     x8, [sp, #SVC_X0 + 8]
+        ldp     x6, x7, [sp, #SVC_MESSAGE + 40]
+        ldp     x9, x8, [sp, #SVC_RECEIVE + 8]
         ldp     x16, x17, [sp, #SVC_X16]
         ldp     x18, x30, [sp], #SVC_BYTES
         eret
@@ -164,7 +163,7 @@ svc_slow:
         ldp     x1, x2, [sp, #SVC_MESSAGE]
         ldp     x3, x4, [sp, #SVC_MESSAGE + 16]
         ldr     x5, [sp, #SVC_MESSAGE + 32]
-        ldr     x0, [sp, #SVC_X0]
+        ldr     x0, [sp, #SVC_X8 + 8]
         b       svc_exit
 
 // Leaves through the frame at sp: the first entry of a domain (prepared by the kernel)
