@@ -21,6 +21,9 @@ inline bool registers_in_range(std::uint8_t key, const Message& m) {
 inline bool registers_in_range(const ReceiveDesc& r) {
   return (four_bytes(r.r) & 0xF0F0F0F0u) == 0;
 }
+inline bool registers_in_range(std::uint8_t key, const Message& m, const ReceiveDesc& r) {
+  return (((four_bytes(m.k) | four_bytes(r.r)) & 0xF0F0F0F0u) | (key & 0xF0u)) == 0;
+}
 inline constexpr std::uint32_t min(std::uint32_t a, std::uint32_t b) { return a < b ? a : b; }
 
 // The recipient copies its Result out with 16-byte loads as soon as it runs; three
@@ -128,8 +131,7 @@ inline void Kernel::deliver_status(Domain& to, const Message& m, std::uint16_t k
 // without a stack frame; everything else is call_key, a tail call with the frame it needs
 // (a switch clobbers every register it keeps). A number key with a string goes there too.
 [[gnu::always_inline]] inline const Result& Kernel::call(Domain& me, std::uint8_t kr, const Message& m, const ReceiveDesc& rcv) {
-  if (!fastpath::registers_in_range(kr, m) || !fastpath::registers_in_range(rcv)) [[unlikely]]
-    return call_bad_register(me, kr, m);
+  if (!fastpath::registers_in_range(kr, m, rcv)) [[unlikely]] return call_bad_register(me, kr, m);
   const Key& key = me.regs[kr];
   if (key.kind == KeyKind::Number && m.len == 0 && m.w[0] == order::kNumberValue &&
       key.object < number_count_)
