@@ -88,10 +88,12 @@ inline DomainId current_id() { return current_domain != nullptr ? current_domain
 
 // FP/SIMD registers: they hold `fp_owner`'s state, and only the owner runs with them
 // enabled (CPACR_EL1.FPEN); any other domain's first FP instruction traps and takes them
-// (platform.cpp: fp_take). Between domains that never use them a switch costs one test.
+// (platform.cpp: fp_take). Between domains that never use them a switch costs one test:
+// with no owner the trap is always on (fp_reset; fp_take enables only for an owner).
 inline constexpr DomainId& fp_owner = cpu.fp_owner;
 inline constexpr bool& fp_enabled = cpu.fp_enabled;
 inline void fp_switch(DomainId to) {
+  if (fp_owner == kNoDomain) [[likely]] return;
   const bool want = to == fp_owner;
   if (want == fp_enabled) [[likely]] return;
   fp_enabled = want;
