@@ -146,15 +146,17 @@ inline constexpr std::uint64_t kResumeWords = 12;
 // leaves from.
 [[gnu::always_inline]] inline void Arm64Platform::activate(arm64::Context& c) noexcept {
   using namespace arm64;
+  Domain* const d = c.domain;   // read once: the TTBR0 write below clobbers memory
+  const std::uint64_t root = c.root;
   ++activations;
   current_context = &c;
-  current_domain = c.domain;
-  if (c.root == 0) return;
-  if (c.root != loaded_root) {
-    loaded_root = c.root;
+  current_domain = d;
+  if (root == 0) return;
+  if (root != loaded_root) {
+    loaded_root = root;
     asm volatile("msr ttbr0_el1, %0; isb" : : "r"(c.ttbr0) : "memory");
   }
-  fp_switch(c.domain->id);
+  fp_switch(d->id);
 }
 
 [[gnu::always_inline]] inline void Arm64Platform::switch_to(Domain& from, Domain& to) noexcept {
