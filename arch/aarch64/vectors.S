@@ -149,7 +149,8 @@ svc_other:
         cmp     x8, #0x11               // Return: the other half of every IPC
         b.ne    1f
         bl      eros_svc_return
-        b       svc_result
+        SVC_RESULT                      // (a copy: no branch on the other half either)
+        SVC_EXIT
 1:      cmp     x8, #0x12
         b.ne    svc_slow
         bl      eros_svc_send
