@@ -75,15 +75,14 @@ struct Cpu {
   Domain* current_domain = nullptr;
   Context* current_context = nullptr;
   std::uint64_t loaded_root = 0;   // the TTBR0 table loaded
-  std::uint64_t activations = 0;   // every activate(): a switch happened
   DomainId fp_owner = kNoDomain;
   bool fp_enabled = false;
+  bool unswitched = false;   // set at a tick (scheduler.cpp), cleared by every activate()
 };
 extern Cpu cpu;
 inline constexpr Domain*& current_domain = cpu.current_domain;
 inline constexpr Context*& current_context = cpu.current_context;
 inline constexpr std::uint64_t& loaded_root = cpu.loaded_root;
-inline constexpr std::uint64_t& activations = cpu.activations;
 inline DomainId current_id() { return current_domain != nullptr ? current_domain->id : kNoDomain; }
 
 // FP/SIMD registers: they hold `fp_owner`'s state, and only the owner runs with them
@@ -148,7 +147,7 @@ inline constexpr std::uint64_t kResumeWords = 12;
   using namespace arm64;
   Domain* const d = c.domain;   // read once: the TTBR0 write below clobbers memory
   const std::uint64_t root = c.root;
-  ++activations;
+  cpu.unswitched = false;   // one store of zero (a counter was a load, an add and a store)
   current_context = &c;
   current_domain = d;
   if (root == 0) return;

@@ -14,8 +14,8 @@ using Platform = eros::Arm64Platform;
 
 DomainId preempted[kMaxDomains + 1];   // FIFO ring of preempted domains
 std::uint32_t preempted_head = 0, preempted_count = 0;
-DomainId tick_domain = kNoDomain;       // running at the last tick ...
-std::uint64_t tick_activations = 0;     // ... with this many switches so far
+DomainId tick_domain = kNoDomain;       // running at the last tick (and since then, when
+                                        // cpu.unswitched: no activate() since)
 std::uint64_t quiet_ticks = 0;
 bool scenario_stopped = false;
 
@@ -32,7 +32,7 @@ DomainId preempted_pop() {
 void slices_reset() {
   preempted_head = preempted_count = 0;
   tick_domain = kNoDomain;
-  tick_activations = 0;
+  cpu.unswitched = false;
   quiet_ticks = 0;
   eros_user_sp = 0;
   slice_ticks = preemptions = 0;
@@ -45,7 +45,7 @@ void on_tick(bool from_user) {
   if (!from_user || k == nullptr || current_id() == kNoDomain) return;
   ++slice_ticks;
   const DomainId me = current_id();
-  const bool whole_slice = me == tick_domain && activations == tick_activations;
+  const bool whole_slice = me == tick_domain && cpu.unswitched;
   quiet_ticks = eros_user_sp != 0 ? 0 : quiet_ticks + 1;   // no svc since the last tick
   eros_user_sp = 0;
   if (quiet_ticks >= kWatchdogTicks && !k->any_ready()) {
@@ -56,7 +56,7 @@ void on_tick(bool from_user) {
   }
   if (!whole_slice) {
     tick_domain = me;
-    tick_activations = activations;
+    cpu.unswitched = true;
     return;
   }
   DomainId next = k->take_ready();
@@ -66,7 +66,7 @@ void on_tick(bool from_user) {
   ++preemptions;
   Platform::activate(Platform::contexts[next]);
   tick_domain = next;
-  tick_activations = activations;
+  cpu.unswitched = true;
   switch_stack(&Platform::contexts[me].sp, Platform::contexts[next].sp);
   // Resumed: back to EL0 where it was interrupted.
 }
