@@ -7,7 +7,6 @@ namespace eros {
 
 static_assert(PlatformInterface<Arm64Platform>);
 
-arm64::Context Arm64Platform::contexts[baremetal::kMaxDomains + 1];
 
 namespace arm64 {
 

@@ -8,6 +8,7 @@
 #pragma once
 #include <cstdint>
 
+#include "baremetal/layout.hpp"
 #include "core/domain.hpp"
 #include "core/platform.hpp"
 
@@ -22,6 +23,18 @@ struct alignas(64) Context {
   std::uint64_t ttbr0 = 0;        // root with the space's ASID
   Domain* domain = nullptr;
 };
+// What the switch reads and writes, one object (one adrp reaches all of it), each field
+// by its own name below: the contexts (Arm64Platform::contexts), and which is running.
+struct Cpu {
+  Context contexts[baremetal::kMaxDomains + 1];   // by domain id
+  Domain* current_domain = nullptr;
+  Context* current_context = nullptr;
+  std::uint64_t loaded_root = 0;   // the TTBR0 table loaded
+  DomainId fp_owner = kNoDomain;
+  bool fp_enabled = false;
+  bool unswitched = false;   // set at a tick (scheduler.cpp), cleared by every activate()
+};
+extern Cpu cpu;
 }  // namespace arm64
 
 class Arm64Platform {
@@ -62,24 +75,13 @@ class Arm64Platform {
                    "stp xzr, xzr, [%0, #32]\n\tstp xzr, xzr, [%0, #48]" : : "r"(p) : "memory");
   }
 
-  static arm64::Context contexts[];   // by domain id
+  static constexpr auto& contexts = arm64::cpu.contexts;   // by domain id
   static void activate(arm64::Context& c) noexcept;   // inline, below
 };
 
 using Platform = Arm64Platform;
 
 namespace arm64 {
-// What the switch reads and writes, one object (one adrp reaches all of it), each field
-// by its own name below.
-struct Cpu {
-  Domain* current_domain = nullptr;
-  Context* current_context = nullptr;
-  std::uint64_t loaded_root = 0;   // the TTBR0 table loaded
-  DomainId fp_owner = kNoDomain;
-  bool fp_enabled = false;
-  bool unswitched = false;   // set at a tick (scheduler.cpp), cleared by every activate()
-};
-extern Cpu cpu;
 inline constexpr Domain*& current_domain = cpu.current_domain;
 inline constexpr Context*& current_context = cpu.current_context;
 inline constexpr std::uint64_t& loaded_root = cpu.loaded_root;
