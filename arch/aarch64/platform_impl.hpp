@@ -76,7 +76,7 @@ class Arm64Platform {
   }
 
   static constexpr auto& contexts = arm64::cpu.contexts;   // by domain id
-  static void activate(arm64::Context& c) noexcept;   // inline, below
+  static void activate(DomainId id) noexcept;   // contexts[id]; inline, below
 };
 
 using Platform = Arm64Platform;
@@ -145,8 +145,9 @@ inline constexpr std::uint64_t kResumeWords = 12;
 // TTBR0 (only when the space changes: the ASID keeps each space's TLB entries) and the
 // FP/SIMD trap; the kernel stack needs nothing: SP_EL1 is the stack the domain's eret
 // leaves from.
-[[gnu::always_inline]] inline void Arm64Platform::activate(arm64::Context& c) noexcept {
+[[gnu::always_inline]] inline void Arm64Platform::activate(DomainId id) noexcept {
   using namespace arm64;
+  Context& c = contexts[id];
   Domain* const d = c.domain;   // read once: the TTBR0 write below clobbers memory
   const std::uint64_t root = c.root;
   cpu.unswitched = false;   // one store of zero (a counter was a load, an add and a store)
@@ -157,7 +158,7 @@ inline constexpr std::uint64_t kResumeWords = 12;
     loaded_root = root;
     asm volatile("msr ttbr0_el1, %0; isb" : : "r"(c.ttbr0) : "memory");
   }
-  fp_switch(d->id);
+  fp_switch(id);
 }
 
 [[gnu::always_inline]] inline void Arm64Platform::switch_to(Domain& from, Domain& to) noexcept {
@@ -165,7 +166,7 @@ inline constexpr std::uint64_t kResumeWords = 12;
   arm64::Context* const prev = arm64::current_context;
   arm64::Context& next = contexts[to.id];
   const std::uint64_t sp = next.sp;   // read first: activate's stores could alias it
-  activate(next);
+  activate(to.id);
   arm64::switch_stack(&prev->sp, sp);
 }
 

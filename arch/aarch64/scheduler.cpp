@@ -64,7 +64,7 @@ void on_tick(bool from_user) {
   if (next == kNoDomain) return;   // nobody else: it runs on
   preempted_push(me);
   ++preemptions;
-  Platform::activate(Platform::contexts[next]);
+  Platform::activate(next);
   tick_domain = next;
   cpu.unswitched = true;
   switch_stack(&Platform::contexts[me].sp, Platform::contexts[next].sp);
@@ -77,7 +77,7 @@ void run_scheduler() {
     DomainId d = scenario_stopped ? kNoDomain : k.take_ready();
     if (d == kNoDomain && !scenario_stopped) d = preempted_pop();
     if (d == kNoDomain) break;
-    Platform::activate(Platform::contexts[d]);
+    Platform::activate(d);
     switch_stack(&scheduler_sp, Platform::contexts[d].sp);
   }
   current_domain = nullptr;
