@@ -9,8 +9,7 @@ namespace {
 
 DomainId preempted[kMaxDomains + 1];   // FIFO ring of preempted domains
 std::uint32_t preempted_head = 0, preempted_count = 0;
-DomainId tick_domain = kNoDomain;       // running at the last tick ...
-std::uint64_t tick_switches = 0;        // ... with this many switches so far
+DomainId tick_domain = kNoDomain;       // running at the last tick
 std::uint64_t quiet_ticks = 0;
 std::uint64_t tick_count = 0, preemption_count = 0;
 bool stopped = false;
@@ -31,15 +30,14 @@ DomainId preempted_pop() {
 void reset() {
   preempted_head = preempted_count = 0;
   tick_domain = kNoDomain;
-  tick_switches = 0;
   quiet_ticks = 0;
   tick_count = preemption_count = 0;
   stopped = false;
 }
 
-Tick tick(Kernel& k, DomainId me, bool trapped, std::uint64_t switches) {
+Tick tick(Kernel& k, DomainId me, bool trapped, bool unswitched) {
   ++tick_count;
-  const bool whole_slice = me == tick_domain && switches == tick_switches;
+  const bool whole_slice = me == tick_domain && unswitched;
   quiet_ticks = trapped ? 0 : quiet_ticks + 1;
   if (quiet_ticks >= kWatchdogTicks && !k.any_ready()) {
     // Nothing but preempted domains computing, and no invocation for a long time.
@@ -49,7 +47,7 @@ Tick tick(Kernel& k, DomainId me, bool trapped, std::uint64_t switches) {
     return {true, kNoDomain};
   }
   if (!whole_slice) {
-    switched(me, switches);
+    tick_domain = me;
     return {false, kNoDomain};
   }
   DomainId next = k.take_ready();
@@ -57,12 +55,8 @@ Tick tick(Kernel& k, DomainId me, bool trapped, std::uint64_t switches) {
   if (next == kNoDomain) return {false, kNoDomain};   // nobody else: it runs on
   preempted_push(me);
   ++preemption_count;
-  return {false, next};
-}
-
-void switched(DomainId next, std::uint64_t switches) {
   tick_domain = next;
-  tick_switches = switches;
+  return {false, next};
 }
 
 DomainId next(Kernel& k) {

@@ -17,14 +17,14 @@ inline constexpr std::uint64_t kWatchdogTicks = 20;
 void reset();   // a new scenario
 
 // A timer tick taken in user mode by the running domain `me`. `trapped`: it made a system
-// call since the last tick; `switches`: the machine's count of domain switches so far.
+// call since the last tick; `unswitched`: no domain switch since the last tick (the
+// machine's switch clears a flag, which the machine sets again after every tick: a store
+// costs the switch less than a counter).
 struct Tick {
   bool stop;       // the watchdog stopped the scenario: back to the scheduler loop, for good
   DomainId next;   // else the domain to switch to (kNoDomain: `me` runs on)
 };
-Tick tick(Kernel& k, DomainId me, bool trapped, std::uint64_t switches);
-// After the machine made `next` (from tick) the running domain, with this many switches.
-void switched(DomainId next, std::uint64_t switches);
+Tick tick(Kernel& k, DomainId me, bool trapped, bool unswitched);
 
 // The scheduler loop's next domain: the core's ready queue, then the preempted ones;
 // kNoDomain when none is left or the scenario was stopped.

@@ -36,7 +36,7 @@ void Kernel::fault(Domain& me, FaultKind kind, std::uint64_t code, std::uint64_t
     m.w[2] = address;
     m.w[3] = pc;
     deliver(me, *to, m, 0, keeper.kind == KeyKind::Start ? keeper.badge : 0,
-            Key{KeyKind::Fault, 0, 0, me.id, me.call_count});
+            [&] { return Key{KeyKind::Fault, 0, 0, me.id, me.call_count}; });
     if (keeper.kind == KeyKind::Resume) ++to->call_count;
     to->state = DomainState::Running;
     me.state = DomainState::Waiting;

@@ -160,6 +160,11 @@ void Kernel::pass_on_restart(Domain& me) {
   if (d.state == DomainState::Available) release_stallers(d, /*all=*/false, RestartCause::Available);
 }
 
+const Result& Kernel::passed_on(Domain& me) {
+  pass_on_restart(me);
+  return me.result;
+}
+
 void Kernel::dispatch_away(Domain& me) {
   Domain* next = dequeue(ready_);
   if (next == nullptr) {

@@ -121,6 +121,10 @@ class Kernel {
   bool resume_returnee(Domain& x, bool fault_key, const Result& answer);
   const Result& commit_call(Domain& me, Domain& to, std::uint8_t kr, const Key& key,
                             const Message& m, const ReceiveDesc& rcv, std::uint32_t landed);
+  [[gnu::noinline]] const Result& call_key(Domain& me, std::uint8_t kr, const Key& key,
+                                           const Message& m, const ReceiveDesc& rcv);
+  [[gnu::noinline]] const Result& call_bad_register(Domain& me, std::uint8_t kr,
+                                                    const Message& m);
   [[gnu::noinline]] const Result& call_slow(Domain& me, std::uint8_t kr, const Key& key,
                                             const Message& m, const ReceiveDesc& rcv);
   [[gnu::noinline]] const Result& call_domain_key(Domain& me, std::uint8_t kr,
@@ -132,8 +136,10 @@ class Kernel {
 
   Status check_source(const Domain& me, const Message& m) const;
   Status check_dest(const Domain& to, std::uint32_t landed) const;
+  // k3() makes the key given as k3, only when the recipient takes one there.
+  template <class MakeK3>
   void deliver(const Domain& from, Domain& to, const Message& m, std::uint32_t landed,
-               std::uint16_t key_info, const Key& k3);
+               std::uint16_t key_info, MakeK3 k3);
   void deliver_status(Domain& to, const Message& m, std::uint16_t key_info, Status s);
 
   void enqueue(DomainQueue& q, Domain& d);
@@ -143,6 +149,7 @@ class Kernel {
   void become_available(Domain& me, const ReceiveDesc& rcv);
   void release_stallers(Domain& d, bool all, RestartCause why);
   void pass_on_restart(Domain& me);
+  [[gnu::noinline]] const Result& passed_on(Domain& me);   // pass_on_restart, then me.result
   void dispatch_away(Domain& me);
   void yield(Domain& me);
   const Result& finish(Domain& me, Op op, std::uint8_t kr, const Key& key, Status s,

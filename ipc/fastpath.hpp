@@ -21,6 +21,9 @@ inline bool registers_in_range(std::uint8_t key, const Message& m) {
 inline bool registers_in_range(const ReceiveDesc& r) {
   return (four_bytes(r.r) & 0xF0F0F0F0u) == 0;
 }
+inline bool registers_in_range(std::uint8_t key, const Message& m, const ReceiveDesc& r) {
+  return (((four_bytes(m.k) | four_bytes(r.r)) & 0xF0F0F0F0u) | (key & 0xF0u)) == 0;
+}
 inline constexpr std::uint32_t min(std::uint32_t a, std::uint32_t b) { return a < b ? a : b; }
 
 // The recipient copies its Result out with 16-byte loads as soon as it runs; three
@@ -87,17 +90,23 @@ inline constexpr std::uint32_t min(std::uint32_t a, std::uint32_t b) { return a 
   __builtin_memcpy(reinterpret_cast<char*>(&e->badge) + 8, &none, 8);
 }
 
-// Commit: the string, the words, k0..k2 as named by the sender and k3 as given.
+// Commit: the string, the words, k0..k2 as named by the sender and k3 as given (made
+// only when taken: its parts would otherwise hold registers across the rest).
+template <class MakeK3>
 [[gnu::always_inline]] inline void Kernel::deliver(const Domain& from, Domain& to, const Message& m, std::uint32_t landed,
-                            std::uint16_t key_info, const Key& k3) {
+                            std::uint16_t key_info, MakeK3 k3) {
   if (landed != 0) platform_.copy(to, to.rcv.buf, from, m.str, landed);
-  if (four_bytes(to.rcv.r) != 0) {   // a receiver that takes no keys is common: skip them
-    // Only the keys it takes (a receive register 0 discards); `from` is never `to`, so no
-    // write changes a key still to be read.
-    if (to.rcv.r[0] != 0) to.regs.write_unchecked(to.rcv.r[0], from.regs[m.k[0]]);
-    if (to.rcv.r[1] != 0) to.regs.write_unchecked(to.rcv.r[1], from.regs[m.k[1]]);
-    if (to.rcv.r[2] != 0) to.regs.write_unchecked(to.rcv.r[2], from.regs[m.k[2]]);
-    if (to.rcv.r[3] != 0) to.regs.write_unchecked(to.rcv.r[3], k3);
+  // Only the keys it takes (a receive register 0 discards); `from` is never `to`, so no
+  // write changes a key still to be read. Common: none at all (a client), or only k3 (a
+  // server, its caller's resume key): one test each, r[0..2] together.
+  static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "r[3] is the top byte of four_bytes(r)");
+  if (const std::uint32_t r = four_bytes(to.rcv.r); r != 0) {
+    if ((r & 0x00FFFFFFu) != 0) [[unlikely]] {
+      if (to.rcv.r[0] != 0) to.regs.write_unchecked(to.rcv.r[0], from.regs[m.k[0]]);
+      if (to.rcv.r[1] != 0) to.regs.write_unchecked(to.rcv.r[1], from.regs[m.k[1]]);
+      if (to.rcv.r[2] != 0) to.regs.write_unchecked(to.rcv.r[2], from.regs[m.k[2]]);
+    }
+    if (const std::uint8_t r3 = static_cast<std::uint8_t>(r >> 24); r3 != 0) to.regs.write_unchecked(r3, k3());
   }
   const std::uint64_t head = static_cast<std::uint64_t>(Status::Ok) |
                              std::uint64_t{key_info} << 16 | std::uint64_t{m.len} << 32;
@@ -118,32 +127,16 @@ inline void Kernel::deliver_status(Domain& to, const Message& m, std::uint16_t k
 
 // ---- Call ---------------------------------------------------------------------------
 
+// The null system call (a number key) is answered here, in the trap's own function and
+// without a stack frame; everything else is call_key, a tail call with the frame it needs
+// (a switch clobbers every register it keeps). A number key with a string goes there too.
 [[gnu::always_inline]] inline const Result& Kernel::call(Domain& me, std::uint8_t kr, const Message& m, const ReceiveDesc& rcv) {
-  for (;;) {
-    if (!fastpath::registers_in_range(kr, m) || !fastpath::registers_in_range(rcv)) [[unlikely]]
-      return finish(me, Op::Call, kr, Key{}, Status::BadRegister, m.len);
-    const Key& key = me.regs[kr];   // the invoker's registers do not change before the commit
-    if (Status s = check_source(me, m); s != Status::Ok) [[unlikely]]
-      return finish(me, Op::Call, kr, key, s, m.len);
-    if (key.kind != KeyKind::Start) [[unlikely]] {
-      if (key.kind == KeyKind::Number && m.w[0] == order::kNumberValue &&
-          key.object < number_count_) [[likely]]
-        return call_number(me, kr, key, m);
-      return call_slow(me, kr, key, m, rcv);
-    }
-    Domain* to = start_target(key);
-    if (to == nullptr) [[unlikely]]
-      return finish(me, Op::Call, kr, key, Status::Void, m.len);
-    if (to->state != DomainState::Available) [[unlikely]] {
-      stall(me, *to, Op::Call, kr, key);
-      continue;
-    }
-    const std::uint32_t landed = fastpath::min(m.len, to->rcv.limit);
-    if (Status s = check_dest(*to, landed); s != Status::Ok) [[unlikely]]
-      return finish(me, Op::Call, kr, key, s, m.len);
-
-    return commit_call(me, *to, kr, key, m, rcv, landed);   // nothing after this can fail
-  }
+  if (!fastpath::registers_in_range(kr, m, rcv)) [[unlikely]] return call_bad_register(me, kr, m);
+  const Key& key = me.regs[kr];
+  if (key.kind == KeyKind::Number && m.len == 0 && m.w[0] == order::kNumberValue &&
+      key.object < number_count_)
+    return call_number(me, kr, key, m);
+  return call_key(me, kr, key, m, rcv);
 }
 
 // A Call on a number key with its order, the null system call: answered at once with its
@@ -155,7 +148,7 @@ inline void Kernel::deliver_status(Domain& to, const Message& m, std::uint16_t k
   fastpath::write_result(me.result, static_cast<std::uint64_t>(Status::Ok), 0,
                          numbers_[key.object].w);
   record(EventKind::Call, me, kr, key, Status::Ok, m.len, 0);
-  if (me.restarted_from != kNoDomain) [[unlikely]] pass_on_restart(me);
+  if (me.restarted_from != kNoDomain) [[unlikely]] return passed_on(me);   // a tail call: no frame
   return me.result;
 }
 
@@ -168,7 +161,7 @@ inline void Kernel::deliver_status(Domain& to, const Message& m, std::uint16_t k
                                                                 std::uint32_t landed) {
   const bool coroutine = key.kind == KeyKind::Resume;
   deliver(me, to, m, landed, coroutine ? 0 : key.badge,
-          Key{KeyKind::Resume, 0, 0, me.id, me.call_count});
+          [&] { return Key{KeyKind::Resume, 0, 0, me.id, me.call_count}; });
   if (coroutine) ++to.call_count;   // every copy of the waiter's resume key is consumed
   to.state = DomainState::Running;
   me.state = DomainState::Waiting;
@@ -236,7 +229,7 @@ inline bool Kernel::resume_returnee(Domain& x, bool fault_key, const Result& ans
 
     // Commit point. A failed check is reported to the recipient, which is resumed anyway.
     if (s == Status::Ok) [[likely]] {
-      deliver(me, *to, m, landed, key_info, me.regs[m.k[3]]);
+      deliver(me, *to, m, landed, key_info, [&] { return me.regs[m.k[3]]; });
     } else {
       deliver_status(*to, m, key_info, s);
     }

@@ -13,6 +13,40 @@ const Result& Kernel::finish(Event* slot, Domain& me, Op op, std::uint8_t kr, co
   return me.result;
 }
 
+// Kernel::call past its register test: `key` is me.regs[kr], read again each time round
+// (the loop comes round after a stall, with the same message); the invoker's registers do
+// not change before the commit.
+const Result& Kernel::call_key(Domain& me, std::uint8_t kr, const Key& key, const Message& m,
+                               const ReceiveDesc& rcv) {
+  for (;;) {
+    if (Status s = check_source(me, m); s != Status::Ok) [[unlikely]]
+      return finish(me, Op::Call, kr, key, s, m.len);
+    if (key.kind != KeyKind::Start) [[unlikely]] {
+      if (key.kind == KeyKind::Number && m.w[0] == order::kNumberValue &&
+          key.object < number_count_) [[likely]]
+        return call_number(me, kr, key, m);
+      return call_slow(me, kr, key, m, rcv);
+    }
+    Domain* to = start_target(key);
+    if (to == nullptr) [[unlikely]]
+      return finish(me, Op::Call, kr, key, Status::Void, m.len);
+    if (to->state != DomainState::Available) [[unlikely]] {
+      stall(me, *to, Op::Call, kr, key);
+      continue;
+    }
+    const std::uint32_t landed = fastpath::min(m.len, to->rcv.limit);
+    if (Status s = check_dest(*to, landed); s != Status::Ok) [[unlikely]]
+      return finish(me, Op::Call, kr, key, s, m.len);
+
+    return commit_call(me, *to, kr, key, m, rcv, landed);   // nothing after this can fail
+  }
+}
+
+// A Call naming a register out of range (Kernel::call's first test).
+const Result& Kernel::call_bad_register(Domain& me, std::uint8_t kr, const Message& m) {
+  return finish(me, Op::Call, kr, Key{}, Status::BadRegister, m.len);
+}
+
 // Call on a kernel object's key (the message passed its checks in Kernel::call): the object
 // acts if the key is live, else the answer is Void. Out of line and small, so that it
 // saves few registers. Six arguments, all in registers: the key is copied here, as a
@@ -143,7 +177,7 @@ const Result& Kernel::send(Domain& me, std::uint8_t kr, const Message& m) {
       return finish(me, Op::Send, kr, key, s, m.len);
 
     // Commit point: the recipient becomes ready; the invoker keeps running.
-    deliver(me, *to, m, landed, key_info, me.regs[m.k[3]]);
+    deliver(me, *to, m, landed, key_info, [&] { return me.regs[m.k[3]]; });
     if (key.kind == KeyKind::Resume) ++to->call_count;
     to->state = DomainState::Running;
     make_ready(*to);

@@ -3,7 +3,8 @@
 // to resume on top, and another continues, either where it suspended itself or, prepared
 // (prepare_entry), in vectors.S's exit path to EL0. Every register but sp and x29 (pushed
 // with the resume address) is clobbered, so the compiler keeps around it only what the
-// code after it uses.
+// code after it uses. SP_EL0, ELR_EL1 and SPSR_EL1 go with the context too: the svc path
+// keeps them only in the registers themselves.
 #pragma once
 #include <cstdint>
 
@@ -18,8 +19,8 @@ namespace eros::arm64 {
 inline Frame* prepare_entry(std::uint64_t kstack_top, std::uint64_t* sp) {
   auto* f = reinterpret_cast<Frame*>(kstack_top - kFrameBytes);
   *f = Frame{};
-  auto* resume = reinterpret_cast<std::uint64_t*>(f) - 2;
-  resume[0] = 0;   // x29
+  auto* resume = reinterpret_cast<std::uint64_t*>(f) - kResumeWords;
+  for (std::uint64_t i = 0; i < kResumeWords; ++i) resume[i] = 0;   // x29; EL0's state: the frame's
   resume[1] = reinterpret_cast<std::uint64_t>(&eros_enter_user);
   *sp = reinterpret_cast<std::uint64_t>(resume);
   return f;

@@ -46,20 +46,19 @@ static_assert(offsetof(Frame, sp) == FRAME_SP && offsetof(Frame, elr) == FRAME_E
               offsetof(Frame, spsr) == FRAME_SPSR && offsetof(Frame, esr) == FRAME_ESR &&
               offsetof(Frame, far) == FRAME_FAR && offsetof(Frame, x[30]) == FRAME_SP - 8);
 
-// The system call's frame (vectors.S: el0_svc), its first 64 bytes the Message and
-// ReceiveDesc of the register form.
+// The system call's frame (vectors.S: el0_svc), from x1 on the Message and ReceiveDesc
+// of the register form.
 struct SvcFrame {
+  std::uint64_t x18, x30;
   std::uint64_t x1, x2, x3, x4, x5, x6;   // w0..w3, k[0..3] | len << 32, string
   std::uint64_t x7, x9;                   // receive buffer, limit | r[0..3] << 32
-  std::uint64_t x0, x8;                   // key register, operation
-  std::uint64_t x10_x17[8];
-  std::uint64_t x18, x30;
-  std::uint64_t sp, elr, spsr, pad;
+  std::uint64_t x8, x0;                   // operation, key register
+  std::uint64_t x16, x17;                 // (x10..x15: the kernel never uses them)
 };
-static_assert(sizeof(SvcFrame) == SVC_BYTES && offsetof(SvcFrame, x7) == SVC_RECEIVE &&
-              offsetof(SvcFrame, x0) == SVC_X0 && offsetof(SvcFrame, x10_x17) == SVC_X10 &&
-              offsetof(SvcFrame, x18) == SVC_X18 && offsetof(SvcFrame, sp) == SVC_SP &&
-              offsetof(SvcFrame, spsr) == SVC_SPSR);
+static_assert(sizeof(SvcFrame) == SVC_BYTES && SVC_BYTES % 16 == 0 &&
+              offsetof(SvcFrame, x1) == SVC_MESSAGE && offsetof(SvcFrame, x7) == SVC_RECEIVE &&
+              offsetof(SvcFrame, x8) == SVC_X8 && offsetof(SvcFrame, x16) == SVC_X16 &&
+              offsetof(SvcFrame, x18) == SVC_X18);
 
 // ---- the device tree (fdt.cpp) ------------------------------------------------------------
 struct MemoryRange {
@@ -148,7 +147,7 @@ enum class UserFault : std::uint8_t {
 };
 const char* fault_name(UserFault f);
 // From EL0. Each returns to the domain with the frame as it leaves it. (System calls take
-// their own path: vectors.S's el0_svc, to eros_svc_ops[op - 0x10] or eros_svc_slow.)
+// their own path: vectors.S's el0_svc, to eros_svc_call, _return, _send or eros_svc_slow.)
 void on_user_fault(Frame& f, UserFault kind, std::uint64_t address, bool write);
 void on_tick(bool from_user);
 [[noreturn]] void panic(const char* why);
@@ -157,14 +156,15 @@ void on_tick(bool from_user);
 
 extern "C" {
 extern const char eros_vectors[];
-// Every svc stores SP_EL0 here: the watchdog's sign of progress (it clears it at each tick).
+// Every svc stores a nonzero word here (its kernel stack pointer): the watchdog's sign of
+// progress (it clears it at each tick).
 extern std::uint64_t eros_user_sp;
 // What el0_svc calls: the register form's three operations (key, &message; the receive
 // descriptor follows the message) return the invoker's Result, which it hands back in
 // x0..x5; anything else goes to eros_svc_slow with the whole frame (results in x0..x5).
-using SvcOp = const void* (*)(std::uint64_t key, const void* message);
-extern const SvcOp eros_svc_ops[3];
-const void* eros_svc_call(std::uint64_t key, const void* message);   // eros_svc_ops[0]
+const void* eros_svc_call(std::uint64_t key, const void* message);     // x8 = 0x10
+const void* eros_svc_return(std::uint64_t key, const void* message);   // 0x11
+const void* eros_svc_send(std::uint64_t key, const void* message);     // 0x12
 void eros_svc_slow(eros::arm64::SvcFrame* f);
 [[noreturn]] void eros_enter_user();   // vectors.S: pops the frame at sp and erets
 }

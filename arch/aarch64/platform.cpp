@@ -7,14 +7,10 @@ namespace eros {
 
 static_assert(PlatformInterface<Arm64Platform>);
 
-arm64::Context Arm64Platform::contexts[baremetal::kMaxDomains + 1];
 
 namespace arm64 {
 
-std::uint64_t activations = 0;
-Domain* current_domain = nullptr;
-Context* current_context = nullptr;
-std::uint64_t loaded_root = 0;
+Cpu cpu;
 std::uint64_t space_roots[baremetal::kMaxSpaces];
 
 namespace {
@@ -38,8 +34,6 @@ void prepare_domain(DomainId d, std::uint64_t root, std::uint16_t asid, std::uin
 }
 
 // ---- FP/SIMD state, per domain ----------------------------------------------------------
-DomainId fp_owner = kNoDomain;
-bool fp_enabled = false;
 std::uint64_t fp_saves = 0, fp_restores = 0;
 
 namespace {

@@ -17,19 +17,19 @@ void on_tick(bool from_user) {
   Kernel* const k = baremetal::kernel;
   if (!from_user || k == nullptr || current_id() == kNoDomain) return;
   const DomainId me = current_id();
-  const slices::Tick t = slices::tick(*k, me, eros_user_sp != 0, activations);
+  const slices::Tick t = slices::tick(*k, me, eros_user_sp != 0, cpu.unswitched);
   eros_user_sp = 0;
   if (t.stop) switch_stack(&Platform::contexts[me].sp, scheduler_sp);   // never resumed
+  if (t.next != kNoDomain) Platform::activate(t.next);
+  cpu.unswitched = true;   // a whole slice is counted from this tick
   if (t.next == kNoDomain) return;
-  Platform::activate(Platform::contexts[t.next]);
-  slices::switched(t.next, activations);
   switch_stack(&Platform::contexts[me].sp, Platform::contexts[t.next].sp);
   // Resumed: back to EL0 where it was interrupted.
 }
 
 void run_scheduler() {
   for (DomainId d; (d = baremetal::slices::next(core())) != kNoDomain;) {
-    Platform::activate(Platform::contexts[d]);
+    Platform::activate(d);
     switch_stack(&scheduler_sp, Platform::contexts[d].sp);
   }
   current_domain = nullptr;

@@ -79,7 +79,8 @@ namespace {
 const void* no_core(std::uint64_t, const void*) { eros::arm64::panic("no core in the smoke test"); }
 }  // namespace
 extern "C" const void* eros_svc_call(std::uint64_t key, const void* m) { return no_core(key, m); }
-extern "C" const SvcOp eros_svc_ops[3] = {&no_core, &no_core, &no_core};
+extern "C" const void* eros_svc_return(std::uint64_t key, const void* m) { return no_core(key, m); }
+extern "C" const void* eros_svc_send(std::uint64_t key, const void* m) { return no_core(key, m); }
 extern "C" void eros_svc_slow(eros::arm64::SvcFrame* f) {
   using namespace eros::arm64;
   ++svcs;

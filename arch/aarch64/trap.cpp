@@ -94,23 +94,23 @@ extern "C" const void* eros_svc_call(std::uint64_t key, const void* m) {
   return &arm64::core().call(arm64::invoker(), static_cast<std::uint8_t>(key),
                              *static_cast<const Message*>(m), receive_of(m));
 }
-namespace {
-const void* trap_return(std::uint64_t key, const void* m) {
+extern "C" const void* eros_svc_return(std::uint64_t key, const void* m) {
   return &arm64::core().return_to(arm64::invoker(), static_cast<std::uint8_t>(key),
                                   *static_cast<const Message*>(m), receive_of(m));
 }
-const void* trap_send(std::uint64_t key, const void* m) {
+extern "C" const void* eros_svc_send(std::uint64_t key, const void* m) {
   return &arm64::core().send(arm64::invoker(), static_cast<std::uint8_t>(key),
                              *static_cast<const Message*>(m));
 }
-static_assert(offsetof(arm64::SvcFrame, x1) == 0 && sizeof(Message) == SVC_RECEIVE &&
-              sizeof(ReceiveDesc) == SVC_X0 - SVC_RECEIVE);
+namespace {
+static_assert(offsetof(arm64::SvcFrame, x1) == SVC_MESSAGE &&
+              sizeof(Message) == SVC_RECEIVE - SVC_MESSAGE &&
+              sizeof(ReceiveDesc) == SVC_X8 - SVC_RECEIVE);
 static_assert(offsetof(Result, landed) == 8 && offsetof(Result, w) == 16 && sizeof(Result) == 48);
 }  // namespace
 
-extern "C" const SvcOp eros_svc_ops[3] = {&eros_svc_call, &trap_return, &trap_send};
 static_assert(static_cast<int>(Op::Call) == 0 && static_cast<int>(Op::Return) == 1 &&
-              static_cast<int>(Op::Send) == 2);
+              static_cast<int>(Op::Send) == 2);   // x8 = 0x10 | op
 
 // Every other svc: the pointer form (x8 = op), the exit trap, or no such operation.
 extern "C" void eros_svc_slow(arm64::SvcFrame* f) {

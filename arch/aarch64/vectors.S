@@ -15,6 +15,44 @@
         b       \target
 .endm
 
+// svc #0: the register form's Message and ReceiveDesc are stored as the core reads them
+// (SvcFrame), and only what the C code may clobber besides; x19..x29 it keeps itself,
+// x10..x15 it never uses (-ffixed), and those and SP_EL0, ELR_EL1, SPSR_EL1 stay as they
+// are unless the domain is switched away from, which keeps them (switch_stack).
+// x8 = 0x10 | op goes to eros_svc_call, _return or _send (key, &message), tested in that
+// order (a Call first: the null system call's path), whose Result comes back in x0..x5;
+// any other x8 to eros_svc_slow(frame), which leaves x0..x5 in the frame. The vector
+// slot holds all of a Call's path (x18, x30, x1 and x2 stored there already), so that it
+// has no branch but the call's. x18 and x30 are the frame's first pair: its first store
+// makes the frame (pre-index), its last load frees it (post-index).
+.macro SVC_ENTRY
+        stp     x3, x4, [sp, #SVC_MESSAGE + 16]
+        stp     x5, x6, [sp, #SVC_MESSAGE + 32]
+        stp     x7, x9, [sp, #SVC_RECEIVE]
+        stp     x8, x0, [sp, #SVC_X8]
+        stp     x16, x17, [sp, #SVC_X16]
+        add     x1, sp, #SVC_MESSAGE
+        adrp    x2, eros_user_sp        // the watchdog's sign of progress: nonzero
+        str     x1, [x2, :lo12:eros_user_sp]
+        cmp     x8, #0x10               // a Call first: the null system call's path
+        b.ne    svc_other
+        bl      eros_svc_call
+        SVC_RESULT
+        SVC_EXIT
+.endm
+.macro SVC_RESULT
+        ldp     x2, x3, [x0, #16]       // the Result: status | key_info << 16 | sent << 32,
+        ldp     x4, x5, [x0, #32]       // landed, w0..w3
+        ldp     x0, x1, [x0]
+.endm
+.macro SVC_EXIT
+        ldp     x6, x7, [sp, #SVC_MESSAGE + 40]
+        ldp     x9, x8, [sp, #SVC_RECEIVE + 8]
+        ldp     x16, x17, [sp, #SVC_X16]
+        ldp     x18, x30, [sp], #SVC_BYTES
+        eret
+.endm
+
         .bss
         .balign 8
         .global eros_user_sp
@@ -32,17 +70,19 @@ eros_vectors:
         VENTRY  el1_irq, 5              // an interrupt while the kernel waits
         VENTRY  unexpected, 6           // FIQ
         VENTRY  unexpected, 7           // SError
-        .balign 0x80                    // EL0, AArch64: svc to el0_svc; aborts, undefined,
-        str     x1, [sp, #-8]           // FP to el0_sync (x1 parked below the stack to
-        mrs     x1, esr_el1             // read the class)
+        .balign 0x80                    // EL0, AArch64: svc goes on in the slot itself
+el0_sync_slot:                          // (el0_svc); aborts, undefined, FP to el0_sync
+        stp     x18, x30, [sp, #-SVC_BYTES]!    // the svc frame first, so that x1 is free
+        stp     x1, x2, [sp, #SVC_MESSAGE]      // to read the class with
+        mrs     x1, esr_el1
         lsr     x1, x1, #26
         cmp     x1, #0x15
-        ldr     x1, [sp, #-8]
-        b.eq    el0_svc
-        sub     sp, sp, #FRAME_BYTES
-        stp     x0, x1, [sp]
-        mov     x1, #8
-        b       el0_sync
+        b.ne    el0_not_svc
+el0_svc:
+        SVC_ENTRY
+        .if . - el0_sync_slot > 0x80
+        .error "el0_svc's entry overflows its vector slot"
+        .endif
         VENTRY  el0_irq, 9
         VENTRY  unexpected, 10
         VENTRY  unexpected, 11
@@ -77,6 +117,12 @@ eros_vectors:
         mov     x0, sp
 .endm
 
+// Not an svc: the svc frame's start becomes the full Frame's, x1 taken back from it.
+el0_not_svc:
+        sub     sp, sp, #FRAME_BYTES - SVC_BYTES
+        ldr     x1, [sp, #FRAME_BYTES - SVC_BYTES + SVC_MESSAGE]
+        stp     x0, x1, [sp]
+        mov     x1, #8
 el0_sync:
         SAVE_REST
         bl      eros_el0_sync
@@ -98,68 +144,27 @@ unexpected:
         SAVE_REST
         bl      eros_unexpected         // never returns
 
-// svc #0: the register form's Message and ReceiveDesc are stored as the core reads them
-// (SvcFrame), and only what the C code may clobber besides; x19..x29 it keeps itself.
-// x8 = 0x10 | op goes to eros_svc_ops[op] (key, &message; a Call straight to
-// eros_svc_call, eros_svc_ops[0]), whose Result comes back in x0..x5; any other x8 to
-// eros_svc_slow(frame), which leaves x0..x5 in the frame.
-el0_svc:
-        sub     sp, sp, #SVC_BYTES
-        stp     x1, x2, [sp, #SVC_MESSAGE]
-        stp     x3, x4, [sp, #SVC_MESSAGE + 16]
-        stp     x5, x6, [sp, #SVC_MESSAGE + 32]
-        stp     x7, x9, [sp, #SVC_RECEIVE]
-        stp     x0, x8, [sp, #SVC_X0]
-        stp     x10, x11, [sp, #SVC_X10]
-        stp     x12, x13, [sp, #SVC_X10 + 16]
-        stp     x14, x15, [sp, #SVC_X10 + 32]
-        stp     x16, x17, [sp, #SVC_X10 + 48]
-        stp     x18, x30, [sp, #SVC_X18]
-        mrs     x10, sp_el0
-        mrs     x11, elr_el1
-        mrs     x12, spsr_el1
-        stp     x10, x11, [sp, #SVC_SP]
-        str     x12, [sp, #SVC_SPSR]
-        adrp    x13, eros_user_sp
-        str     x10, [x13, :lo12:eros_user_sp]
-        mov     x1, sp
-        cmp     x8, #0x10               // a Call first: the null system call's path
+// The rest of the svc path (the entry is SVC_ENTRY, in the vector slot).
+svc_other:
+        cmp     x8, #0x11               // Return: the other half of every IPC
         b.ne    1f
-        bl      eros_svc_call
-        b       2f
-1:      sub     x13, x8, #0x11          // Return or Send
-        cmp     x13, #1
-        b.hi    svc_slow
-        adrp    x14, eros_svc_ops + 8
-        add     x14, x14, :lo12:eros_svc_ops + 8
-        ldr     x14, [x14, x13, lsl #3]
-        blr     x14
-2:      ldp     x2, x3, [x0, #16]       // the Result: status | key_info << 16 | sent << 32,
-        ldp     x4, x5, [x0, #32]       // landed, w0..w3
-        ldp     x0, x1, [x0]
+        bl      eros_svc_return
+        SVC_RESULT                      // (a copy: no branch on the other half either)
+        SVC_EXIT
+1:      cmp     x8, #0x12
+        b.ne    svc_slow
+        bl      eros_svc_send
+svc_result:
+        SVC_RESULT
 svc_exit:
-        ldp     x10, x11, [sp, #SVC_SP]
-        ldr     x12, [sp, #SVC_SPSR]
-        msr     sp_el0, x10
-        msr     elr_el1, x11
-        msr     spsr_el1, x12
-        ldr     x6, [sp, #SVC_MESSAGE + 40]
-        ldp     x7, x9, [sp, #SVC_RECEIVE]
-        ldr     x8, [sp, #SVC_X0 + 8]
-        ldp     x10, x11, [sp, #SVC_X10]
-        ldp     x12, x13, [sp, #SVC_X10 + 16]
-        ldp     x14, x15, [sp, #SVC_X10 + 32]
-        ldp     x16, x17, [sp, #SVC_X10 + 48]
-        ldp     x18, x30, [sp, #SVC_X18]
-        add     sp, sp, #SVC_BYTES
-        eret
+        SVC_EXIT
 svc_slow:
         mov     x0, sp
         bl      eros_svc_slow
         ldp     x1, x2, [sp, #SVC_MESSAGE]
         ldp     x3, x4, [sp, #SVC_MESSAGE + 16]
         ldr     x5, [sp, #SVC_MESSAGE + 32]
-        ldr     x0, [sp, #SVC_X0]
+        ldr     x0, [sp, #SVC_X8 + 8]
         b       svc_exit
 
 // Leaves through the frame at sp: the first entry of a domain (prepared by the kernel)

@@ -20,7 +20,7 @@ namespace {
 alignas(16) std::uint8_t kernel_stacks[kMaxDomains + 1][kKernelStackBytes];
 }  // namespace
 
-std::uint64_t activations = 0;
+bool unswitched = false;
 
 }  // namespace x86
 

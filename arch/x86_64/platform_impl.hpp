@@ -82,7 +82,8 @@ extern Tss tss asm("eros_tss");   // boot.S's syscall entry takes its stack from
 inline void set_kernel_stack(std::uint64_t top) { tss.rsp0 = top; }
 inline void write_cr3(std::uint64_t v) { asm volatile("mov %0, %%cr3" : : "r"(v) : "memory"); }
 
-extern std::uint64_t activations;   // every activate(): a switch happened
+// Cleared by every activate(), set at every tick (sched.cpp): no switch since the last tick.
+extern bool unswitched;
 // The running domain's object (null in the scheduler; boot.S reads it) and context.
 extern Domain* current_domain asm("eros_current_domain");
 extern Context* current_context;
@@ -125,7 +126,7 @@ inline void vector_switch() {
 // Trap stack, CR3 (only when the space changes), vector state; inline in every switch.
 [[gnu::always_inline]] inline void X86Platform::activate(x86::Context& c) noexcept {
   using namespace x86;
-  ++activations;
+  unswitched = false;   // one store (a counter was a load, an add and a store)
   current_context = &c;
   current_domain = c.domain;
   set_kernel_stack(c.kstack_top);

@@ -8,12 +8,12 @@ namespace eros::x86 {
 void timer_interrupt() {
   namespace slices = baremetal::slices;
   const DomainId me = current_id();
-  const slices::Tick t = slices::tick(*kernel, me, user_rsp != 0, activations);
+  const slices::Tick t = slices::tick(*kernel, me, user_rsp != 0, unswitched);
   user_rsp = 0;
   if (t.stop) switch_stack(&contexts[me].rsp, scheduler_rsp);   // never resumed
+  if (t.next != kNoDomain) X86Platform::activate(t.next);
+  unswitched = true;   // a whole slice is counted from this tick
   if (t.next == kNoDomain) return;
-  X86Platform::activate(t.next);
-  slices::switched(t.next, activations);
   switch_stack(&contexts[me].rsp, contexts[t.next].rsp);
   // Resumed: back to ring 3 where it was interrupted.
 }
