@@ -796,11 +796,15 @@ BAREMETAL_TCG_ONLY = 'bench-intra,bench-inter,bench-number,bench-yield,bench-map
 ACCEL_ARGS = {'tcg-icount': ['-accel', 'tcg', '-icount', 'shift=0'], 'tcg': ['-accel', 'tcg'],
               'kvm': ['-accel', 'kvm', '-cpu', 'host']}
 ACCEL_UNIT = {'tcg-icount': 'instructions', 'tcg': 'TSC ticks (QEMU TCG: the host clock)',
-              'kvm': 'cycles (TSC)', 'aarch64-tcg-icount': 'instructions (arm64: PMCCNTR_EL0)'}
+              'kvm': 'cycles (TSC)', 'aarch64-tcg-icount': 'instructions (arm64: PMCCNTR_EL0)',
+              'aarch64-tcg': 'ns (arm64: PMCCNTR_EL0 without icount, 1 GHz of QEMU virtual time)'}
 # The arm64 image (arch/aarch64/) on QEMU virt, TCG with -icount shift=0: PMCCNTR_EL0 counts
-# one per guest instruction. Its boot is `aarch64-tcg-icount` among the boots.
-AARCH64_QEMU = ['-M', 'virt', '-cpu', 'cortex-a53', '-accel', 'tcg', '-icount', 'shift=0', '-m', '256M',
-                '-nographic', '-monitor', 'none', '-semihosting', '-no-reboot']
+# one per guest instruction. Its boot is `aarch64-tcg-icount` among the boots; without icount
+# (`aarch64-tcg`, STREAM's MB/s) QEMU's PMCCNTR counts 1 GHz of virtual time, ns.
+AARCH64_QEMU = ['-M', 'virt', '-cpu', 'cortex-a53', '-m', '256M', '-nographic', '-monitor', 'none',
+                '-semihosting', '-no-reboot']
+AARCH64_ACCEL = {'aarch64-tcg-icount': ['-accel', 'tcg', '-icount', 'shift=0'], 'aarch64-tcg': ['-accel', 'tcg']}
+AARCH64_TICK_HZ = 1e9   # PMCCNTR without icount (and one instruction = 1 ns with shift=0)
 # L4Re's arm64 figures (cycles, EL1), and seL4's sel4bench on qemu-arm-virt -cpu cortex-a53
 # with -icount shift=0 (instructions: seL4_Call / seL4_ReplyRecv, 0 words, within one space
 # or between two). Reference columns only.
@@ -865,7 +869,7 @@ def run_qemu(elf, accel, append, log_path, timeout, machine='x86_64'):
     first serial line and to the first scenario's `--- run` line (the first domain)."""
     import threading
     if machine == 'aarch64':
-        cmd = ['qemu-system-aarch64'] + AARCH64_QEMU + ['-kernel', elf, '-append', append]
+        cmd = ['qemu-system-aarch64'] + AARCH64_QEMU + AARCH64_ACCEL[accel] + ['-kernel', elf, '-append', append]
     else:
         cmd = (['qemu-system-x86_64'] + ACCEL_ARGS[accel] +
                ['-m', '256M', '-display', 'none', '-monitor', 'none', '-serial', 'stdio', '-no-reboot',
@@ -997,6 +1001,7 @@ def run_baremetal(src, args, out, raw_dir, bar, kernel_cpu):
         res['image_aarch64'] = arm64
         plan.append(('aarch64-tcg-icount', f'{q}only=bench- skip=bench-stream',
                      'arm64 instructions (QEMU virt, cortex-a53): every benchmark but STREAM'))
+        plan.append(('aarch64-tcg', f'{q}only=bench-stream', 'arm64 STREAM MB/s (plain TCG)'))
     else:
         res['aarch64_missing'] = why_not
         warn(f'baremetal: no arm64 boot: {why_not}')
@@ -1010,6 +1015,8 @@ def run_baremetal(src, args, out, raw_dir, bar, kernel_cpu):
                      os.path.join(raw_dir, f'baremetal-{accel}.txt'), timeout=120 if quick else 600,
                      machine=machine)
         parsed = parse_baremetal(r['text'])
+        if accel == 'aarch64-tcg':
+            parsed['tsc_hz'] = AARCH64_TICK_HZ
         res['boots'][accel] = {'append': append, 'purpose': why, 'unit': ACCEL_UNIT[accel],
                                'cmd': ' '.join(r['cmd']), 'kernel_exit': r['kernel_exit'],
                                'status': r['status'], 'wall_s': r['wall_s'],
@@ -1050,7 +1057,7 @@ def run_baremetal(src, args, out, raw_dir, bar, kernel_cpu):
                         'kernel_entry_to_first_domain_us_tcg': rnd(med(boot_us), 1) if boot_us else None,
                         'runs_us': [rnd(x, 1) for x in boot_us]}
     # STREAM: the ring-3 domain under plain TCG (and KVM), the same code as a Linux process.
-    for accel in ('tcg', 'kvm'):
+    for accel in ('tcg', 'kvm', 'aarch64-tcg'):
         if accel in res['boots']:
             res.setdefault('stream', {})[accel] = stream_rates(res['boots'][accel])
     bar.update(0.05 + 0.9 * done / steps, 'baremetal: STREAM as a Linux process')
@@ -1130,6 +1137,8 @@ def baremetal_summary(bm):
     s['baremetal_aarch64_null_syscall_insns'] = bm_fig(a64, 'bench-number')
     s['baremetal_aarch64_first_write_insns'] = bm_fig(a64, 'bench-first-write')
     s['baremetal_aarch64_boot_insns'] = a64.get('boot_ticks') if a64 else None
+    s['baremetal_aarch64_stream_copy_mb_s_tcg'] = (bm or {}).get('stream', {}).get('aarch64-tcg', {}).get(
+        'copy', {}).get('best_mb_s')
     pp = paper_payload_rows(ic)
     s['baremetal_oneway_insns'] = {str(r['payload_bytes']): r.get('oneway') for r in pp} or None
     s['baremetal_echo_insns'] = {str(r['payload_bytes']): r.get('echo') for r in pp} or None
@@ -1245,11 +1254,31 @@ def baremetal_report(bm, summary, derived=None):
                      one(a64, 'bench-intra', True), one(a64, 'bench-inter', True), one(a64, 'bench-number', False)])
     L.append(md_table(['Platform', 'counted', 'IPC intra', 'IPC inter', 'Syscall'], rows))
     if a64 and a64.get('bench'):
-        fw = bm_fig(a64, 'bench-first-write')
-        L.append(f'\narm64: first write through the keeper {fmt(fw, 0) if fw is not None else "—"} instructions, '
-                 f'kernel entry to the first domain {fmt(a64.get("boot_ticks"), 0) if a64.get("boot_ticks") else "—"} '
-                 '(x86_64: the rows above). L4Re\'s rows are cycles on hardware; seL4\'s and ours are '
-                 'instructions under QEMU, counted the same way.\n')
+        def both(bench, series='main', half=False):
+            return [('—' if v is None else fmt(v, 0) if float(v).is_integer() else fmt(v, 1))
+                    for v in (bm_fig(a64, bench, series, scale=0.5 if half else 1),
+                              bm_fig(ic, bench, series, scale=0.5 if half else 1))]
+        rows = [['one-way IPC, intra-space'] + both('bench-intra', half=True),
+                ['one-way IPC, inter-space'] + both('bench-inter', half=True),
+                ['null system call'] + both('bench-number'),
+                ['per yield'] + both('bench-yield', half=True),
+                ['first write through the keeper'] + both('bench-first-write'),
+                ['1 MB: 256 first writes'] + both('bench-map-1mb', 'sweep'),
+                ['1 MB: one map order'] + both('bench-map-1mb', 'order')]
+        x86_pp = {r['payload_bytes']: r for r in paper_payload_rows(ic)}
+        for r in paper_payload_rows(a64):
+            if r['payload_bytes'] in (0, 4096, 65536):
+                x = x86_pp.get(r['payload_bytes'], {})
+                rows.append([f'paper one-way, {r["payload_bytes"]} B'] +
+                            [fmt(v, 0) if v is not None else '—' for v in (r.get('oneway'), x.get('oneway'))])
+        rows.append(['kernel entry to the first domain'] +
+                    [fmt(b.get('boot_ticks'), 0) if b and b.get('boot_ticks') else '—' for b in (a64, ic)])
+        L.append('\nThe two machines side by side (instructions, TCG with icount; x86_64\'s boot figure leaves '
+                 'out the command line, arm64\'s counts the device tree\'s parse):\n\n'
+                 + md_table(['', 'arm64 (virt, cortex-a53)', 'x86_64'], rows))
+        L.append('\nL4Re\'s rows are cycles on hardware; seL4\'s and ours are instructions under QEMU, counted '
+                 'the same way. arm64\'s STREAM is in the STREAM table below (plain TCG: PMCCNTR then counts '
+                 '1 GHz of QEMU\'s virtual time).\n')
     else:
         L.append(f'\nNo arm64 boot: {bm.get("aarch64_missing", "it did not run")}.\n')
     rt = []
@@ -1292,7 +1321,8 @@ def baremetal_report(bm, summary, derived=None):
         for env, ref in zip(HERMIT_ENVS, HERMIT_STREAM[k]):
             rows.append([k.capitalize(), f'HermitCore {env}', fmt(ref[0], 1), f'{ref[1]:.6f}', f'{ref[2]:.6f}',
                          f'{ref[3]:.6f}'])
-        for env, label in (('tcg', 'EROS ring 3, QEMU TCG'), ('kvm', 'EROS ring 3, KVM')):
+        for env, label in (('tcg', 'EROS ring 3, QEMU TCG'), ('kvm', 'EROS ring 3, KVM'),
+                           ('aarch64-tcg', 'EROS arm64 EL0, QEMU TCG (virt, cortex-a53)')):
             r = st.get(env, {}).get(k)
             if r:
                 rows.append([k.capitalize(), f'**{label}**', fmt(r['best_mb_s'], 1), f'{r["median_s"]:.6f}',

@@ -35,7 +35,8 @@ BAREMETAL_KEYS = ['baremetal_intra_ipc_insns', 'baremetal_inter_ipc_insns', 'bar
                   'baremetal_boot_insns', 'baremetal_boot_ms_tcg', 'baremetal_stream_copy_mb_s_tcg',
                   'linux_stream_copy_mb_s', 'baremetal_aarch64_intra_ipc_insns',
                   'baremetal_aarch64_inter_ipc_insns', 'baremetal_aarch64_null_syscall_insns',
-                  'baremetal_aarch64_first_write_insns', 'baremetal_aarch64_boot_insns']
+                  'baremetal_aarch64_first_write_insns', 'baremetal_aarch64_boot_insns',
+                  'baremetal_aarch64_stream_copy_mb_s_tcg']
 BAREMETAL_ACCELS = ('tcg-icount', 'kvm', 'tcg')
 
 failures = []
