@@ -29,16 +29,15 @@ void map_user(std::uint64_t root, std::uint64_t va, std::uint64_t pa, bool writa
 // arguments, in space `root`.
 void prepare_domain(DomainId d, std::uint64_t root, std::uint64_t entry, std::uint64_t user_sp,
                     std::uint64_t a0, std::uint64_t a1, std::uint64_t a2);
-// Runs the scenario's domains, from a clean vector state and fresh time slices, until no
-// domain can run; returns in the kernel's own space.
+// Runs the scenario's domains, from a clean vector state, until no domain can run (time
+// slices: baremetal/slices.hpp, reset by the runner); returns in the kernel's own space.
 void run_domains();
 
-// What the last run_domains did besides the trace: its vector-state images saved and
-// restored, timer ticks and preemptions.
-struct RunCounters {
-  std::uint64_t vector_saves, vector_restores, timer_ticks, preemptions;
+// The vector-state images the last run_domains saved and restored.
+struct VectorCounters {
+  std::uint64_t saves, restores;
 };
-RunCounters counters();
+VectorCounters vector_counters();
 
 }  // namespace machine
 

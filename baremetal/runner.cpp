@@ -11,6 +11,7 @@
 #include "baremetal/machine.hpp"
 #include "baremetal/print.hpp"
 #include "baremetal/report.hpp"
+#include "baremetal/slices.hpp"
 #include "core/trace_text.hpp"
 #include "scenarios/load.hpp"
 
@@ -139,10 +140,11 @@ RunOutcome run_scenarios(const std::uint8_t* image, const char* cmdline, std::ui
     first = false;
     print(&machine::put, "--- run {}\n", s.name);
     kernel->trace.enabled = !s.benchmark;   // benchmarks run with the trace off, as in bench/repro
+    slices::reset();
     machine::run_domains();
-    const machine::RunCounters c = machine::counters();
+    const machine::VectorCounters v = machine::vector_counters();
     print(&machine::put, "vector state: {} saves, {} restores; timer: {} ticks, {} preemptions\n",
-          c.vector_saves, c.vector_restores, c.timer_ticks, c.preemptions);
+          v.saves, v.restores, slices::ticks(), slices::preemptions());
     if (s.benchmark)
       report(s);
     else

@@ -1,7 +1,6 @@
 // What arm64 gives the machine-independent bare-metal layer (baremetal/machine.hpp).
 #include "arch/aarch64/domains.hpp"
 #include "baremetal/blob.hpp"
-#include "baremetal/slices.hpp"
 
 extern "C" {
 extern std::uint8_t __user_blob_start[], __user_blob_end[];
@@ -38,12 +37,9 @@ void prepare_domain(DomainId d, std::uint64_t root, std::uint64_t entry, std::ui
 
 void run_domains() {
   arm64::fp_reset();
-  slices::reset();
   arm64::run_scheduler();
 }
 
-RunCounters counters() {
-  return {arm64::fp_saves, arm64::fp_restores, slices::ticks(), slices::preemptions()};
-}
+VectorCounters vector_counters() { return {arm64::fp_saves, arm64::fp_restores}; }
 
 }  // namespace eros::baremetal::machine

@@ -1,7 +1,6 @@
 // What x86_64 gives the machine-independent bare-metal layer (baremetal/machine.hpp).
 #include "arch/x86_64/baremetal.hpp"
 #include "baremetal/blob.hpp"
-#include "baremetal/slices.hpp"
 
 extern "C" {
 extern std::uint8_t __user_blob_start[], __user_blob_end[];
@@ -36,12 +35,9 @@ void prepare_domain(DomainId d, std::uint64_t root, std::uint64_t entry, std::ui
 
 void run_domains() {
   x86::vector_reset();
-  slices::reset();
   x86::run_scheduler();
 }
 
-RunCounters counters() {
-  return {x86::vector_saves, x86::vector_restores, slices::ticks(), slices::preemptions()};
-}
+VectorCounters vector_counters() { return {x86::vector_saves, x86::vector_restores}; }
 
 }  // namespace eros::baremetal::machine
