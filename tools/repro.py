@@ -949,21 +949,26 @@ def stream_rates(parsed):
     return res
 
 
-def build_aarch64(src, raw_dir):
-    """Builds the arm64 image (arch/aarch64/build.sh into SRC/build-aarch64); returns (its
-    Image, None), or (None, why not) when QEMU for arm64 or the build is missing."""
-    qemu = shutil.which('qemu-system-aarch64')
-    if qemu is None:
-        return None, 'qemu-system-aarch64 is not installed (package qemu-system-arm)'
-    image_dir = os.path.join(src, 'build-aarch64')
-    b = subprocess.run([os.path.join(src, 'arch', 'aarch64', 'build.sh'), src, image_dir],
+def build_image(src, machine, image_dir, image, log_path):
+    """Builds a machine's image (arch/MACHINE/build.sh into image_dir), its output kept in
+    log_path; returns (the image's path, None), or (None, why it failed)."""
+    b = subprocess.run([os.path.join(src, 'arch', machine, 'build.sh'), src, image_dir],
                        capture_output=True, text=True, timeout=900)
-    with open(os.path.join(raw_dir, 'baremetal-aarch64-build.log'), 'w') as f:
+    with open(log_path, 'w') as f:
         f.write(b.stdout + b.stderr)
-    image = os.path.join(image_dir, 'eros-aarch64.bin')
-    if b.returncode != 0 or not os.path.exists(image):
-        return None, f'arch/aarch64/build.sh failed: {(b.stdout + b.stderr).strip()[-600:]}'
-    return image, None
+    path = os.path.join(image_dir, image)
+    if b.returncode != 0 or not os.path.exists(path):
+        return None, f'arch/{machine}/build.sh failed: {(b.stdout + b.stderr).strip()[-600:]}'
+    return path, None
+
+
+def build_aarch64(src, raw_dir):
+    """Builds the arm64 image (into SRC/build-aarch64); returns (its Image, None), or
+    (None, why not) when QEMU for arm64 or the build is missing."""
+    if shutil.which('qemu-system-aarch64') is None:
+        return None, 'qemu-system-aarch64 is not installed (package qemu-system-arm)'
+    return build_image(src, 'aarch64', os.path.join(src, 'build-aarch64'), 'eros-aarch64.bin',
+                       os.path.join(raw_dir, 'baremetal-aarch64-build.log'))
 
 
 def run_baremetal(src, args, out, raw_dir, bar, kernel_cpu):
@@ -982,13 +987,10 @@ def run_baremetal(src, args, out, raw_dir, bar, kernel_cpu):
     image_dir = os.path.abspath(args.baremetal_build or os.environ.get('EROS_BAREMETAL_BUILD')
                                 or os.path.join(src, 'build-x86_64'))
     bar.update(0.02, 'baremetal: building the image')
-    b = subprocess.run([os.path.join(src, 'arch', 'x86_64', 'build.sh'), src, image_dir],
-                       capture_output=True, text=True, timeout=900)
-    with open(os.path.join(raw_dir, 'baremetal-build.log'), 'w') as f:
-        f.write(b.stdout + b.stderr)
-    elf = os.path.join(image_dir, 'eros-x86_64.elf')
-    if b.returncode != 0 or not os.path.exists(elf):
-        raise RuntimeError(f'arch/x86_64/build.sh failed: {(b.stdout + b.stderr).strip()[-600:]}')
+    elf, failed = build_image(src, 'x86_64', image_dir, 'eros-x86_64.elf',
+                              os.path.join(raw_dir, 'baremetal-build.log'))
+    if failed:
+        raise RuntimeError(failed)
     res['image'] = elf
     q = 'quick ' if quick else ''
     plan = [('tcg-icount', f'{q}only=bench- skip=bench-stream', 'instructions: every benchmark but STREAM')]
